@@ -1,0 +1,362 @@
+package io.frostbyte.server;
+
+import static java.util.Objects.requireNonNull;
+
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import io.frostbyte.core.ErrorCode;
+import io.frostbyte.core.FrostbyteException;
+import io.frostbyte.core.TenantId;
+import io.frostbyte.core.auth.Role;
+import io.frostbyte.core.auth.Scope;
+import io.frostbyte.core.job.JobHandler;
+import io.frostbyte.core.job.Stage;
+import io.frostbyte.crypto.FileMasterKey;
+import io.frostbyte.crypto.MasterKey;
+import io.frostbyte.crypto.SecretFiles;
+import io.frostbyte.crypto.SigningKey;
+import io.frostbyte.crypto.TenantKeyring;
+import io.frostbyte.postgres.PostgresJobQueue;
+import io.frostbyte.postgres.PostgresTenantKeysetStore;
+import io.frostbyte.postgres.PostgresTenantRegistry;
+import io.frostbyte.postgres.TenantStateListener;
+import io.frostbyte.postgres.WorkerPool;
+import io.frostbyte.server.api.AdminController;
+import io.frostbyte.server.api.ApiRoutes;
+import io.frostbyte.server.api.IngestController;
+import io.frostbyte.server.api.SystemController;
+import io.frostbyte.server.auth.Authenticator;
+import io.frostbyte.server.auth.IssuedToken;
+import io.frostbyte.server.auth.TenantStateCache;
+import io.frostbyte.server.auth.TokenService;
+import io.frostbyte.server.config.FrostbyteConfig;
+import io.frostbyte.server.health.CheckResult;
+import io.frostbyte.server.health.HealthCheck;
+import io.frostbyte.server.health.HealthService;
+import io.frostbyte.server.http.ApiServer;
+import io.frostbyte.server.http.OpenApiDocument;
+import io.frostbyte.server.http.Route;
+import io.frostbyte.server.metrics.Metrics;
+import io.frostbyte.server.ratelimit.RateLimiter;
+import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds every component of one Frostbyte process from its configuration with plain
+ * constructors, starts them in order and stops them in reverse.
+ */
+public final class FrostbyteNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FrostbyteNode.class);
+
+    private final FrostbyteConfig config;
+    private final Deque<AutoCloseable> closeables;
+    private final Optional<ApiServer> api;
+    private final Path adminTokenFile;
+    private final boolean adminTokenCreated;
+    private final TokenService tokens;
+    private final PostgresTenantRegistry registry;
+    private final TenantStateCache tenantCache;
+    private final TenantKeyring keyring;
+    private final PostgresJobQueue jobs;
+    private final DatabaseRuntime database;
+    private final List<Route> routes;
+
+    private FrostbyteNode(Builder b) {
+        this.config = b.config;
+        this.closeables = b.closeables;
+        this.api = b.api;
+        this.adminTokenFile = b.adminTokenFile;
+        this.adminTokenCreated = b.adminTokenCreated;
+        this.tokens = b.tokens;
+        this.registry = b.registry;
+        this.tenantCache = b.tenantCache;
+        this.keyring = b.keyring;
+        this.jobs = b.jobs;
+        this.database = b.database;
+        this.routes = b.routes;
+    }
+
+    private static final class Builder {
+        FrostbyteConfig config;
+        Deque<AutoCloseable> closeables = new ArrayDeque<>();
+        Optional<ApiServer> api = Optional.empty();
+        Path adminTokenFile;
+        boolean adminTokenCreated;
+        TokenService tokens;
+        PostgresTenantRegistry registry;
+        TenantStateCache tenantCache;
+        TenantKeyring keyring;
+        PostgresJobQueue jobs;
+        DatabaseRuntime database;
+        List<Route> routes = List.of();
+    }
+
+    /** Starts a node; on any failure everything started so far is stopped again. */
+    public static FrostbyteNode start(FrostbyteConfig config, Clock clock, Map<Stage, JobHandler> handlers) {
+        requireNonNull(config, "config is null");
+        Builder b = new Builder();
+        b.config = config;
+        try {
+            prepareDataDir(config.dataDir());
+            MasterKey master = FileMasterKey.loadOrCreate(config.keys().masterKeyFile());
+            SigningKey signing = SigningKey.loadOrCreate(config.keys().signingKeyFile());
+            SigningKey audit = SigningKey.loadOrCreate(config.keys().auditKeyFile());
+            b.tokens = tokenService(config, clock);
+
+            b.database = push(b, DatabaseRuntime.forServer(config));
+            var dataSource = b.database.database().dataSource();
+            b.registry = new PostgresTenantRegistry(dataSource, clock);
+            b.keyring = new TenantKeyring(new PostgresTenantKeysetStore(dataSource), master, clock);
+            b.jobs = new PostgresJobQueue(dataSource, clock, config.workers().lease(), config.workers().maxConcurrentPerTenant());
+
+            Metrics metrics = push(b, new Metrics());
+            b.tenantCache = push(b, new TenantStateCache(b.registry::statuses).start());
+            TenantStateCache cache = b.tenantCache;
+            push(b, new TenantStateListener(b.database.database(), tenantId -> cache.refresh()).start());
+            metrics.gauge("frostbyte.tenant.cache.age.seconds", "Age of this node's tenant-state cache",
+                    () -> Math.min(cache.ageSeconds(), 1e9));
+
+            Optional<WorkerPool> workers = Optional.empty();
+            if (config.server().role().runsWorkers()) {
+                workers = Optional.of(push(b, new WorkerPool(b.jobs, handlers, config.workers().threads(), clock).start()));
+            }
+
+            if (config.server().role().runsApi()) {
+                b.api = Optional.of(startApi(b, config, clock, metrics, signing, audit, workers));
+            }
+            b.adminTokenFile = config.auth().adminTokenFile();
+            b.adminTokenCreated = writeAdminTokenIfMissing(b.adminTokenFile, b.tokens, b.registry);
+            return new FrostbyteNode(b);
+        } catch (RuntimeException | Error e) {
+            closeAll(b.closeables);
+            throw e;
+        }
+    }
+
+    private static ApiServer startApi(
+            Builder b, FrostbyteConfig config, Clock clock, Metrics metrics, SigningKey signing, SigningKey audit,
+            Optional<WorkerPool> workers) {
+        DatabaseRuntime database = b.database;
+        TenantStateCache cache = b.tenantCache;
+        List<HealthCheck> checks = List.of(
+                check("postgres", true, () -> CheckResult.up(database.database().ping().toMillis())),
+                check("object_store", true, () -> objectStoreCheck(config.dataDir())),
+                check("malware_scanner", false, () -> CheckResult.skipped("no clamd configured for this shape")));
+        HealthService health = push(b, new HealthService(
+                checks, Version.current(), config.shape().wire(), config.server().role().name().toLowerCase(java.util.Locale.ROOT),
+                clock, metrics));
+        List<SystemController.PublicKey> keys = List.of(
+                new SystemController.PublicKey(signing.keyId(), "signing", signing.publicKeyBase64(), null, null),
+                new SystemController.PublicKey(audit.keyId(), "audit", audit.publicKeyBase64(), null, null));
+        List<Route>[] routes = new List[1];
+        SystemController system = new SystemController(
+                health,
+                () -> readinessProblems(database, cache, workers, config),
+                metrics,
+                () -> OpenApiDocument.build(routes[0], Version.current()),
+                keys);
+        AdminController admin = new AdminController(
+                new AdminController.PlatformInfo(
+                        Version.current(), config.shape().wire(),
+                        List.of(config.server().role().name().toLowerCase(java.util.Locale.ROOT)),
+                        config.effective().string("embedding.profile"), config.intake().enabledTypes(),
+                        config.effective().string("generation.answerer"), List.of(signing.keyId(), audit.keyId())),
+                cache,
+                b.registry::find,
+                b.registry::bumpEpoch,
+                b.tokens);
+        IngestController ingest = new IngestController(
+                1000, config.intake().maxFileSizeMb(), config.intake().maxRequestGb(), config.intake().enabledTypes());
+        routes[0] = ApiRoutes.build(system, admin, ingest);
+        b.routes = routes[0];
+        RateLimiter rateLimiter = config.sharedRateLimits()
+                ? RateLimiter.shared(Bucket4jPostgreSQL.selectForUpdateBasedBuilder(database.database().dataSource())
+                        .primaryKeyMapper(PrimaryKeyMapper.STRING)
+                        .table("rate_limit_buckets")
+                        .build())
+                : RateLimiter.inMemory();
+        ApiServer server = new ApiServer(
+                routes[0], new Authenticator(b.tokens, cache), rateLimiter, metrics, config.server().allowPlaintext());
+        push(b, server.start(config.server().bind(), config.server().port()));
+        return server;
+    }
+
+    private static List<String> readinessProblems(
+            DatabaseRuntime database, TenantStateCache cache, Optional<WorkerPool> workers, FrostbyteConfig config) {
+        List<String> problems = new ArrayList<>();
+        try {
+            database.database().ping();
+        } catch (RuntimeException e) {
+            problems.add("postgres unreachable");
+        }
+        if (config.server().role().runsApi() && !cache.fresh()) {
+            problems.add("tenant state cache older than 1 s");
+        }
+        if (config.server().role().runsWorkers() && workers.map(w -> !w.running()).orElse(true)) {
+            problems.add("worker pool not running");
+        }
+        return problems;
+    }
+
+    private static CheckResult objectStoreCheck(Path dataDir) throws IOException {
+        long started = System.nanoTime();
+        Path probe = Files.createTempFile(dataDir, ".health", ".tmp");
+        Files.delete(probe);
+        return CheckResult.up((System.nanoTime() - started) / 1_000_000, "filesystem");
+    }
+
+    private interface CheckBody {
+        CheckResult run() throws Exception;
+    }
+
+    private static HealthCheck check(String name, boolean critical, CheckBody body) {
+        return new HealthCheck() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public boolean critical() {
+                return critical;
+            }
+
+            @Override
+            public CheckResult check() throws Exception {
+                return body.run();
+            }
+        };
+    }
+
+    /** The token service of this deployment (EdDSA key file or HS256 secret). */
+    public static TokenService tokenService(FrostbyteConfig config, Clock clock) {
+        if (config.auth().algorithm().equals("HS256")) {
+            return TokenService.hs256(config.auth().issuer(), config.auth().jwtSecret().orElseThrow(), clock);
+        }
+        SigningKey jwtKey = SigningKey.loadOrCreate(config.auth().jwtKeyFile());
+        try {
+            OctetKeyPair key = OctetKeyPair.parse(Files.readString(config.auth().jwtKeyFile(), StandardCharsets.UTF_8));
+            return TokenService.ed25519(config.auth().issuer(), key, jwtKey.keyId(), clock);
+        } catch (IOException | ParseException e) {
+            throw new FrostbyteException(ErrorCode.CONFIG_INVALID, "auth.jwt_key_file is unreadable: " + config.auth().jwtKeyFile());
+        }
+    }
+
+    private static boolean writeAdminTokenIfMissing(Path file, TokenService tokens, PostgresTenantRegistry registry) {
+        if (Files.exists(file)) {
+            return false;
+        }
+        long epoch = registry.find(TenantId.PLATFORM).orElseThrow().keyEpoch();
+        IssuedToken token = tokens.issue("bootstrap-admin", TenantId.PLATFORM, Role.ADMIN, EnumSet.allOf(Scope.class),
+                TokenService.MAX_TTL, epoch);
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            SecretFiles.write(file, (token.token() + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new FrostbyteException(ErrorCode.CONFIG_INVALID, "auth.admin_token_file cannot be written: " + file);
+        }
+        LOG.info("platform admin token written: jti={}", token.jti());
+        return true;
+    }
+
+    private static void prepareDataDir(Path dataDir) {
+        try {
+            if (!Files.exists(dataDir)) {
+                Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+        } catch (IOException e) {
+            throw new FrostbyteException(ErrorCode.CONFIG_INVALID, "data_dir cannot be created: " + dataDir);
+        }
+    }
+
+    private static <T extends AutoCloseable> T push(Builder b, T closeable) {
+        b.closeables.push(closeable);
+        return closeable;
+    }
+
+    private static void closeAll(Deque<AutoCloseable> closeables) {
+        while (!closeables.isEmpty()) {
+            AutoCloseable next = closeables.pop();
+            try {
+                next.close();
+            } catch (Exception e) {
+                LOG.warn("stopping {} failed: {}", next.getClass().getSimpleName(), e.getClass().getName());
+            }
+        }
+    }
+
+    public FrostbyteConfig config() {
+        return config;
+    }
+
+    /** The API's base URL, when this node runs the API. */
+    public Optional<URI> url() {
+        return api.map(server -> URI.create("http://" + hostForUrl(config.server().bind()) + ":" + server.port()));
+    }
+
+    private static String hostForUrl(String bind) {
+        return bind.equals("0.0.0.0") ? "127.0.0.1" : bind;
+    }
+
+    public Path adminTokenFile() {
+        return adminTokenFile;
+    }
+
+    public boolean adminTokenCreated() {
+        return adminTokenCreated;
+    }
+
+    public TokenService tokens() {
+        return tokens;
+    }
+
+    public PostgresTenantRegistry registry() {
+        return registry;
+    }
+
+    public TenantStateCache tenantCache() {
+        return tenantCache;
+    }
+
+    public TenantKeyring keyring() {
+        return keyring;
+    }
+
+    public PostgresJobQueue jobs() {
+        return jobs;
+    }
+
+    /** The routes this node serves (empty when it runs no API). */
+    public List<Route> routes() {
+        return routes;
+    }
+
+    public DatabaseRuntime database() {
+        return database;
+    }
+
+    @Override
+    public void close() {
+        closeAll(closeables);
+    }
+
+    /** How long a graceful stop waits for running jobs. */
+    public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
+}

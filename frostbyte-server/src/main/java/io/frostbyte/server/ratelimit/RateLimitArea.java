@@ -1,0 +1,32 @@
+package io.frostbyte.server.ratelimit;
+
+import java.util.Locale;
+
+/** Rate-limited areas of the API and their per-minute limits (spec/08 §8.9). */
+public enum RateLimitArea {
+    INGEST(100, true),
+    QUERY(1000, true),
+    AUDIT(300, true),
+    ADMIN(60, false);
+
+    private final int perMinute;
+    private final boolean perTenant;
+
+    RateLimitArea(int perMinute, boolean perTenant) {
+        this.perMinute = perMinute;
+        this.perTenant = perTenant;
+    }
+
+    /** The limit for a tenant of the given tier multiplier; admin is global and never multiplied. */
+    public int limit(int tierMultiplier) {
+        return perTenant ? perMinute * tierMultiplier : perMinute;
+    }
+
+    public boolean perTenant() {
+        return perTenant;
+    }
+
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
