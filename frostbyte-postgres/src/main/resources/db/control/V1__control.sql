@@ -63,15 +63,15 @@ CREATE TABLE jobs (
     created_at       timestamptz NOT NULL,
     updated_at       timestamptz NOT NULL,
     first_attempt_at timestamptz,
-    CONSTRAINT jobs_stage_idempotency_key UNIQUE (stage, idempotency_key),
+    CONSTRAINT jobs_tenant_stage_idempotency_key UNIQUE (tenant_id, stage, idempotency_key),
     CONSTRAINT jobs_processing_has_lease CHECK (
         status <> 'processing' OR (lease_owner IS NOT NULL AND lease_until IS NOT NULL)),
     CONSTRAINT jobs_last_error_shape CHECK (
         last_error IS NULL OR (last_error ? 'code' AND last_error ? 'message'))
 );
 
--- Claiming: per tenant, due queued jobs and expired leases, oldest next_run_at first.
-CREATE INDEX jobs_claimable ON jobs (tenant_id, next_run_at) WHERE status IN ('queued', 'processing');
+-- Claiming: per tenant, due queued jobs and expired leases, oldest next_run_at first (an ordered scan with a limit).
+CREATE INDEX jobs_claimable ON jobs (tenant_id, next_run_at, job_id) WHERE status IN ('queued', 'processing');
 -- Running jobs per tenant (max concurrent per tenant) and expired leases.
 CREATE INDEX jobs_leases ON jobs (lease_until) WHERE status = 'processing';
 -- Queue depth per stage for metrics.

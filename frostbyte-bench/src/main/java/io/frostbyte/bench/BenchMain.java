@@ -28,13 +28,20 @@ public final class BenchMain implements Callable<Integer> {
         SUITES.put(suite.name(), suite);
     }
 
-    @Parameters(arity = "0..*", paramLabel = "SUITE", description = "Suites to run (default: all). Known: ${COMPLETION-CANDIDATES}", completionCandidates = SuiteNames.class)
+    @Parameters(
+            arity = "0..*",
+            paramLabel = "SUITE",
+            description = "Suites to run (default: all). Known: ${COMPLETION-CANDIDATES}",
+            completionCandidates = SuiteNames.class)
     List<String> suites = new ArrayList<>();
 
     @Option(names = "--json", description = "Print only one JSON line per figure.")
     boolean json;
 
-    @Option(names = "--scale", defaultValue = "1", description = "Multiply each suite's work size (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--scale",
+            defaultValue = "1",
+            description = "Multiply each suite's work size (default: ${DEFAULT-VALUE}).")
     double scale;
 
     @Option(names = "--list", description = "List the suites and exit.")
@@ -88,11 +95,27 @@ public final class BenchMain implements Callable<Integer> {
 
     static String table(List<Figure> figures) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%-10s %-28s %14s %-10s %-34s %14s %8s%n",
-                "suite", "figure", "value", "unit", "baseline (same run)", "baseline", "ratio"));
+        out.append(String.format(
+                Locale.ROOT,
+                "%-10s %-28s %14s %-10s %-34s %14s %8s%n",
+                "suite",
+                "figure",
+                "value",
+                "unit",
+                "baseline (same run)",
+                "baseline",
+                "ratio"));
         for (Figure f : figures) {
-            out.append(String.format(Locale.ROOT, "%-10s %-28s %14.1f %-10s %-34s %14.1f %8.3f%n",
-                    f.suite(), f.name(), f.value(), f.unit(), f.baseline(), f.baselineValue(), f.ratio()));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "%-10s %-28s %14.1f %-10s %-34s %14.1f %8.3f%n",
+                    f.suite(),
+                    f.name(),
+                    f.value(),
+                    f.unit(),
+                    f.baseline(),
+                    f.baselineValue(),
+                    f.ratio()));
         }
         return out.toString();
     }

@@ -9,7 +9,13 @@ import static java.util.Objects.requireNonNull;
  * @param higherIsBetter true for rates, false for latencies
  */
 public record Figure(
-        String suite, String name, String unit, double value, String baseline, double baselineValue, boolean higherIsBetter) {
+        String suite,
+        String name,
+        String unit,
+        double value,
+        String baseline,
+        double baselineValue,
+        boolean higherIsBetter) {
     public Figure {
         requireNonNull(suite, "suite is null");
         requireNonNull(name, "name is null");

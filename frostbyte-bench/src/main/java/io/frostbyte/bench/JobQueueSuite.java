@@ -41,7 +41,8 @@ final class JobQueueSuite implements BenchSuite {
     @Override
     public List<Figure> run(BenchOptions options) throws Exception {
         int jobs = options.scaled(2000);
-        try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(options.workDir().resolve("pg"), 0, true);
+        try (EmbeddedPostgresServer server =
+                        EmbeddedPostgresServer.start(options.workDir().resolve("pg"), 0, true);
                 Database database = Database.embedded(server, 8)) {
             database.migrate();
             PostgresTenantRegistry registry = new PostgresTenantRegistry(database.dataSource(), Clock.systemUTC());
@@ -51,7 +52,8 @@ final class JobQueueSuite implements BenchSuite {
                 registry.create(tenant, "Bench " + t, "ops@example.com", "standard");
                 tenants.add(tenant);
             }
-            PostgresJobQueue queue = new PostgresJobQueue(database.dataSource(), Clock.systemUTC(), Duration.ofMinutes(5), 1_000_000);
+            PostgresJobQueue queue =
+                    new PostgresJobQueue(database.dataSource(), Clock.systemUTC(), Duration.ofMinutes(5), 1_000_000);
             createPlainTable(database);
 
             // warm-up of both paths so the first measured run does not pay for plans and JIT
@@ -66,9 +68,22 @@ final class JobQueueSuite implements BenchSuite {
             double frostbyteClaim = rate(jobs, () -> drainFrostbyte(queue, jobs));
 
             return List.of(
-                    new Figure(name(), "enqueue (1 per tx)", "jobs/s", frostbyteEnqueue, "plain INSERT (1 per tx)", plainEnqueue, true),
-                    new Figure(name(), "claim+complete (1 per tx)", "jobs/s", frostbyteClaim,
-                            "SELECT FOR UPDATE SKIP LOCKED+UPDATE", plainClaim, true));
+                    new Figure(
+                            name(),
+                            "enqueue (1 per tx)",
+                            "jobs/s",
+                            frostbyteEnqueue,
+                            "plain INSERT (1 per tx)",
+                            plainEnqueue,
+                            true),
+                    new Figure(
+                            name(),
+                            "claim+complete (1 per tx)",
+                            "jobs/s",
+                            frostbyteClaim,
+                            "SELECT FOR UPDATE SKIP LOCKED+UPDATE",
+                            plainClaim,
+                            true));
         }
     }
 
@@ -85,7 +100,12 @@ final class JobQueueSuite implements BenchSuite {
     private static void enqueueFrostbyte(PostgresJobQueue queue, List<TenantId> tenants, int count, String prefix) {
         for (int i = 0; i < count; i++) {
             TenantId tenant = tenants.get(i % tenants.size());
-            queue.enqueue(new JobRequest(tenant, Stage.PARSE, "document", "doc_" + i, prefix + "-" + UUID.randomUUID(),
+            queue.enqueue(new JobRequest(
+                    tenant,
+                    Stage.PARSE,
+                    "document",
+                    "doc_" + i,
+                    prefix + "-" + UUID.randomUUID(),
                     Map.of("receipt_id", "r" + i)));
         }
     }
@@ -105,7 +125,8 @@ final class JobQueueSuite implements BenchSuite {
     }
 
     private static void createPlainTable(Database database) throws SQLException {
-        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = database.dataSource().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("""
                     CREATE TABLE bench_plain (
                         id uuid PRIMARY KEY, tenant_id text NOT NULL, stage text NOT NULL, resource_type text NOT NULL,
@@ -136,7 +157,8 @@ final class JobQueueSuite implements BenchSuite {
         try (Connection c = database.dataSource().getConnection();
                 PreparedStatement claim = c.prepareStatement(
                         "SELECT id FROM bench_plain WHERE status = 'queued' ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED");
-                PreparedStatement complete = c.prepareStatement("UPDATE bench_plain SET status = 'done' WHERE id = ?")) {
+                PreparedStatement complete =
+                        c.prepareStatement("UPDATE bench_plain SET status = 'done' WHERE id = ?")) {
             c.setAutoCommit(false);
             for (int i = 0; i < count; i++) {
                 UUID id;

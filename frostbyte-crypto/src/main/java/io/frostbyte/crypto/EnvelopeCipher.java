@@ -82,7 +82,7 @@ public final class EnvelopeCipher {
         KeyVersion primary = kek.primary();
         byte[] clearDek = null;
         try {
-            KeysetHandle dek = KeysetHandle.generateNew(PredefinedStreamingAeadParameters.AES256_GCM_HKDF_1MB);
+            KeysetHandle dek = TinkSupport.generate(PredefinedStreamingAeadParameters.AES256_GCM_HKDF_1MB);
             clearDek = TinkProtoKeysetFormat.serializeKeyset(dek, InsecureSecretKeyAccess.get(), TINK);
             byte[] wrapped = kek.requireAead()
                     .encrypt(clearDek, dekAssociatedData(tenantId, primary.version(), primary.keyId(), contextBytes));

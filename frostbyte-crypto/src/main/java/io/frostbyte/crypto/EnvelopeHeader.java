@@ -3,6 +3,7 @@ package io.frostbyte.crypto;
 /**
  * What an encrypted object's header says, read without any key ({@link EnvelopeCipher#readHeader}): which tenant KEK
  * version wraps its DEK. Unauthenticated until the object is decrypted; use it to find objects to rewrap, not to trust.
+ * Immutable and thread-safe.
  *
  * @param formatVersion the envelope format, currently 1
  * @param kekVersion the tenant KEK version that wraps the DEK ({@code fb-kek-version})

@@ -53,8 +53,8 @@ public final class FileMasterKey implements MasterKey {
         Path file = requireNonNull(path, "path is null").toAbsolutePath();
         try {
             if (!Files.exists(file)) {
-                KeysetHandle handle = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
-                byte[] json = TinkJsonProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get())
+                KeysetHandle handle = TinkSupport.generate(PredefinedAeadParameters.AES256_GCM);
+                byte[] json = TinkJsonProtoKeysetFormat.serializeKeyset(handle, TINK, InsecureSecretKeyAccess.get())
                         .getBytes(UTF_8);
                 try {
                     if (SecretFiles.createIfAbsent(file, json)) {

@@ -17,7 +17,7 @@ import com.google.crypto.tink.Aead;
  *   <li>An adapter that cannot reach its backend (a KMS outage) throws {@link io.frostbyte.core.FrostbyteException}
  *       with {@code SERVICE_UNAVAILABLE}, never a {@code GeneralSecurityException}, so a transient outage is not
  *       reported as tampering.
- *   <li>The key never leaves the adapter in clear, and neither {@link #id()} nor {@link #toString()} shows it.
+ *   <li>The key never leaves the adapter in clear, and neither {@link #id()} nor {@code toString()} shows it.
  * </ul>
  *
  * <p>Implementations and the returned {@link Aead} are thread-safe and hold no streams.

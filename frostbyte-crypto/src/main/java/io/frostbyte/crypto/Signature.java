@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * A detached signature as it appears in receipts, proofs, exports and checkpoints:
- * {@code {"alg": "Ed25519", "key_id": "ed25519:6d6f05610cf8f110", "value": "<base64>"}}.
+ * {@code {"alg": "Ed25519", "key_id": "ed25519:6d6f05610cf8f110", "value": "<base64>"}}. Immutable and thread-safe.
  *
  * @param alg always {@value SigningKey#ALGORITHM}
  * @param keyId {@code "ed25519:"} + the first 16 hex digits of SHA-256 over the raw 32-byte public key

@@ -54,6 +54,10 @@ public final class SignatureVerifier {
         return keyId;
     }
 
+    byte[] rawPublicKey() {
+        return publicKey.clone();
+    }
+
     /** The raw 32-byte public key in standard base64. */
     public String publicKeyBase64() {
         return Base64.getEncoder().encodeToString(publicKey);

@@ -153,8 +153,7 @@ public final class SigningKey {
 
     /** The public half as an OKP JWK: {@code {"kty":"OKP","crv":"Ed25519","x":"<base64url>"}}. */
     public String publicJwk() {
-        return "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\""
-                + base64Url(Base64.getDecoder().decode(publicKeyBase64())) + "\"}";
+        return "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"" + base64Url(verifier.rawPublicKey()) + "\"}";
     }
 
     /** A verifier for this key's signatures, holding only the public key. */

@@ -1,6 +1,8 @@
 package io.frostbyte.crypto;
 
 import com.google.crypto.tink.Configuration;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.Parameters;
 import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.aead.AeadConfig;
 import com.google.crypto.tink.streamingaead.StreamingAeadConfig;
@@ -14,6 +16,15 @@ final class TinkSupport {
 
     static Configuration configuration() {
         return CONFIGURATION;
+    }
+
+    /** A new keyset holding one key of {@code parameters}, as primary. */
+    static KeysetHandle generate(Parameters parameters) throws GeneralSecurityException {
+        return KeysetHandle.newBuilder()
+                .addEntry(KeysetHandle.generateEntryFromParameters(parameters)
+                        .withRandomId()
+                        .makePrimary())
+                .build();
     }
 
     private static Configuration register() {

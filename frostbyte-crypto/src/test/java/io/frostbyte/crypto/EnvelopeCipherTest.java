@@ -192,8 +192,9 @@ class EnvelopeCipherTest {
                             FrostbyteException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DECRYPTION_FAILED));
             assertCode(in::read, ErrorCode.DECRYPTION_FAILED);
         }
-        assertThat(delivered.size()).isEqualTo(FIRST_SEGMENT_PLAINTEXT);
-        assertThat(delivered.toByteArray()).isEqualTo(Arrays.copyOf(pdf, FIRST_SEGMENT_PLAINTEXT));
+        // a read that straddles the bad segment fails whole, so what was delivered is a prefix of the first segment
+        assertThat(delivered.size()).isBetween(FIRST_SEGMENT_PLAINTEXT - 4096, FIRST_SEGMENT_PLAINTEXT);
+        assertThat(delivered.toByteArray()).isEqualTo(Arrays.copyOf(pdf, delivered.size()));
     }
 
     @Test

@@ -34,8 +34,8 @@ class FileMasterKeyTest {
         assertThat(master.path()).isEqualTo(file.toAbsolutePath());
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
                 .isEqualTo("rw-------");
-        KeysetHandle stored =
-                TinkJsonProtoKeysetFormat.parseKeyset(Files.readString(file), InsecureSecretKeyAccess.get());
+        KeysetHandle stored = TinkJsonProtoKeysetFormat.parseKeyset(
+                Files.readString(file), TinkSupport.configuration(), InsecureSecretKeyAccess.get());
         assertThat(stored.size()).isEqualTo(1);
         assertThat(stored.getPrimary().getKey().getParameters()).isEqualTo(PredefinedAeadParameters.AES256_GCM);
         assertThat(((AesGcmParameters) stored.getPrimary().getKey().getParameters()).getKeySizeBytes())
@@ -96,12 +96,11 @@ class FileMasterKeyTest {
     @Test
     void refuses_a_keyset_that_is_not_aes256_gcm() throws Exception {
         Path file = directory.resolve("master.key");
-        TinkSupport.configuration();
         for (var parameters : new com.google.crypto.tink.Parameters[] {
             PredefinedAeadParameters.AES128_GCM, PredefinedStreamingAeadParameters.AES256_GCM_HKDF_1MB
         }) {
             String json = TinkJsonProtoKeysetFormat.serializeKeyset(
-                    KeysetHandle.generateNew(parameters), InsecureSecretKeyAccess.get());
+                    TinkSupport.generate(parameters), TinkSupport.configuration(), InsecureSecretKeyAccess.get());
             SecretFiles.write(file, json.getBytes(UTF_8));
 
             assertThatThrownBy(() -> FileMasterKey.load(file)).isInstanceOfSatisfying(FrostbyteException.class, e -> {

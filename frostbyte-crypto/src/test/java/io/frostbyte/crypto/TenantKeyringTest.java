@@ -49,12 +49,13 @@ class TenantKeyringTest {
         assertThat(stored.keysetId()).isEqualTo("kek-acme-corp");
         assertThat(stored.revision()).isEqualTo(1);
         assertThat(stored.versions()).containsExactly(first);
-        assertThatThrownBy(
-                        () -> TinkProtoKeysetFormat.parseKeyset(stored.wrappedKeyset(), InsecureSecretKeyAccess.get()))
+        assertThatThrownBy(() -> TinkProtoKeysetFormat.parseKeyset(
+                        stored.wrappedKeyset(), InsecureSecretKeyAccess.get(), TinkSupport.configuration()))
                 .isInstanceOf(GeneralSecurityException.class);
         KeysetHandle unwrapped = TinkProtoKeysetFormat.parseKeyset(
                 master.aead().decrypt(stored.wrappedKeyset(), "frostbyte-kek|acme-corp".getBytes(UTF_8)),
-                InsecureSecretKeyAccess.get());
+                InsecureSecretKeyAccess.get(),
+                TinkSupport.configuration());
         assertThat(unwrapped.size()).isEqualTo(1);
         assertThat(Integer.toUnsignedLong(unwrapped.getPrimary().getId())).isEqualTo(first.keyId());
         assertThat(unwrapped.getPrimary().getKey().getParameters()).isEqualTo(PredefinedAeadParameters.AES256_GCM);
@@ -179,7 +180,8 @@ class TenantKeyringTest {
                         .decrypt(
                                 store.find(ACME).orElseThrow().wrappedKeyset(),
                                 "frostbyte-kek|acme-corp".getBytes(UTF_8)),
-                InsecureSecretKeyAccess.get());
+                InsecureSecretKeyAccess.get(),
+                TinkSupport.configuration());
         assertThat(unwrapped.size()).isEqualTo(1);
         assertThat(Integer.toUnsignedLong(unwrapped.getPrimary().getId())).isEqualTo(second.keyId());
         assertCode(() -> keyring.retireVersion(ACME, 1), ErrorCode.INVALID_STATE_TRANSITION);

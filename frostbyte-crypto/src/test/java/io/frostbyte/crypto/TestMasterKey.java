@@ -1,9 +1,6 @@
 package io.frostbyte.crypto;
 
 import com.google.crypto.tink.Aead;
-import com.google.crypto.tink.KeysetHandle;
-import com.google.crypto.tink.RegistryConfiguration;
-import com.google.crypto.tink.aead.AeadConfig;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import java.security.GeneralSecurityException;
 
@@ -13,9 +10,8 @@ final class TestMasterKey implements MasterKey {
 
     TestMasterKey() {
         try {
-            AeadConfig.register();
-            this.aead = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM)
-                    .getPrimitive(RegistryConfiguration.get(), Aead.class);
+            this.aead = TinkSupport.generate(PredefinedAeadParameters.AES256_GCM)
+                    .getPrimitive(TinkSupport.configuration(), Aead.class);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

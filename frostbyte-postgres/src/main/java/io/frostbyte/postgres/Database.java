@@ -129,8 +129,12 @@ public final class Database implements AutoCloseable {
      */
     public int migrate() {
         try {
+            // Flyway holds two connections at once (lock and migration); its own unpooled ones keep a small pool free.
             MigrateResult result = Flyway.configure(Database.class.getClassLoader())
-                    .dataSource(pool)
+                    .dataSource(
+                            url.withoutCredentials().url(),
+                            url.user().orElse(null),
+                            url.password().orElse(null))
                     .locations(MIGRATIONS)
                     .failOnMissingLocations(true)
                     .validateMigrationNaming(true)

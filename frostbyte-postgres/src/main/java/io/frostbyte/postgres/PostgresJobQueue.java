@@ -36,10 +36,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The job queue in the control database's {@code jobs} table (spec/09 §9.1, ARCHITECTURE §7).
  *
- * <p><b>Idempotency.</b> {@link #enqueue} is idempotent on {@code (stage, idempotency_key)}: the same key returns the
- * existing job's id (whatever its status) and never adds a row. Keys are unique per stage across all tenants, so they
- * must be tenant-specific; a key already held by another tenant's job is refused with {@code INTERNAL_ERROR} rather
- * than answered with that tenant's job.
+ * <p><b>Idempotency.</b> {@link #enqueue} is idempotent on {@code (tenant_id, stage, idempotency_key)}: the same key returns the
+ * existing job's id (whatever its status) and never adds a row. Keys are scoped to their tenant: two tenants sending
+ * the same bytes get one job each, and one tenant's enqueue never sees another tenant's job.
  *
  * <p><b>Claiming.</b> {@link #claim} takes due jobs ({@code next_run_at <= now} by the injected clock) and jobs whose
  * lease expired (the worker died: the attempt counts), with {@code FOR UPDATE SKIP LOCKED}, skipping tenants that are
@@ -96,8 +95,9 @@ public final class PostgresJobQueue {
                     WHERE j.tenant_id = e.tenant_id
                       AND j.stage = ANY (?::text[])
                       AND NOT (e.embedding_halted AND j.stage = ANY (?::text[]))
-                      AND ((j.status = 'queued' AND j.next_run_at <= ?)
-                           OR (j.status = 'processing' AND j.lease_until < ? AND j.attempt < %s))
+                      AND j.status IN ('queued', 'processing')
+                      AND j.next_run_at <= ?
+                      AND (j.status = 'queued' OR (j.lease_until < ? AND j.attempt < %s))
                     ORDER BY j.next_run_at, j.job_id
                     LIMIT least(e.free, ?)
                     FOR UPDATE OF j SKIP LOCKED
@@ -151,9 +151,8 @@ public final class PostgresJobQueue {
     /**
      * Enqueues a job, due now, inside the caller's transaction: a rollback leaves no job.
      *
-     * @return the new job's id, or the id of the job that already holds {@code (stage, idempotency_key)}
-     * @throws FrostbyteException {@code RESOURCE_NOT_FOUND} for an unregistered tenant, {@code INTERNAL_ERROR} when the
-     *     key belongs to another tenant's job
+     * @return the new job's id, or the id of the tenant's job that already holds {@code (stage, idempotency_key)}
+     * @throws FrostbyteException {@code RESOURCE_NOT_FOUND} for an unregistered tenant
      */
     public UUID enqueue(Connection transaction, JobRequest request) {
         requireNonNull(transaction, "transaction is null");
@@ -165,7 +164,7 @@ public final class PostgresJobQueue {
                     INSERT INTO jobs (job_id, tenant_id, stage, resource_type, resource_id, idempotency_key, payload,
                                       status, attempt, next_run_at, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, jsonb_object(?::text[], ?::text[]), 'queued', 0, ?, ?, ?)
-                    ON CONFLICT (stage, idempotency_key) DO NOTHING
+                    ON CONFLICT (tenant_id, stage, idempotency_key) DO NOTHING
                     """)) {
                 insert.setObject(1, jobId);
                 insert.setString(2, request.tenantId().value());
@@ -430,20 +429,15 @@ public final class PostgresJobQueue {
 
     private UUID existing(Connection connection, JobRequest request) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT job_id, tenant_id FROM jobs WHERE stage = ? AND idempotency_key = ?")) {
-            select.setString(1, request.stage().wire());
-            select.setString(2, request.idempotencyKey());
+                "SELECT job_id FROM jobs WHERE tenant_id = ? AND stage = ? AND idempotency_key = ?")) {
+            select.setString(1, request.tenantId().value());
+            select.setString(2, request.stage().wire());
+            select.setString(3, request.idempotencyKey());
             try (ResultSet rows = select.executeQuery()) {
                 if (!rows.next()) {
                     // only under REPEATABLE READ or stricter: the holder committed after this snapshot
                     throw new FrostbyteException(
                             ErrorCode.SERVICE_UNAVAILABLE, "a concurrent enqueue holds the idempotency key; retry");
-                }
-                if (!rows.getString("tenant_id").equals(request.tenantId().value())) {
-                    throw new FrostbyteException(
-                            ErrorCode.INTERNAL_ERROR,
-                            "the idempotency key of this " + request.stage().wire()
-                                    + " job belongs to another tenant's job");
                 }
                 return rows.getObject("job_id", UUID.class);
             }

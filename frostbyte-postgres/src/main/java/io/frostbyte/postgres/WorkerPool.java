@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * it with its code (retried or dead-lettered as the code says); any other exception fails it as retriable
  * {@code INTERNAL_ERROR} with a message naming only the exception class, since library messages may carry content.
  *
+ * <p>A handler may complete its own job inside the transaction that commits its outputs and the next stage's job
+ * ({@link PostgresJobQueue#complete(java.sql.Connection, Job)}, spec/09 OPS-2a); the pool's completion is then a no-op
+ * that still reports {@link Outcome#COMPLETED}.
+ *
  * <p>{@link #shutdown(Duration)} stops claiming and waits for running jobs; jobs still running when it gives up stop
  * having their leases renewed and are reclaimed by another worker once the lease expires (handlers are idempotent). It
  * does not interrupt handlers.
@@ -234,9 +238,11 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     private void dispatch() {
+        int failures = 0;
         while (!stopping) {
             int free = settings.threads() - running.get();
             boolean filled = false;
+            Duration wait = settings.pollInterval();
             if (free > 0) {
                 try {
                     List<Job> jobs = queue.claim(settings.workerId(), free, stages);
@@ -244,14 +250,24 @@ public final class WorkerPool implements AutoCloseable {
                         launch(job);
                     }
                     filled = jobs.size() == free;
+                    failures = 0;
                 } catch (RuntimeException e) {
+                    failures++;
+                    // back off while the database is away: poll interval doubling up to 5 s
+                    wait = backoff(failures);
                     LOG.warn("worker {} could not claim jobs ({})", settings.workerId(), describe(e));
                 }
             }
             if (!filled) {
-                awaitSignal(settings.pollInterval());
+                awaitSignal(wait);
             }
         }
+    }
+
+    private Duration backoff(int failures) {
+        Duration cap = Duration.ofSeconds(5);
+        Duration wait = settings.pollInterval().multipliedBy(1L << Math.min(failures, 10));
+        return wait.compareTo(cap) > 0 ? cap : wait;
     }
 
     private void launch(Job job) {

@@ -11,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -69,6 +70,12 @@ public final class PostgresTestSupport {
             Runtime.getRuntime().addShutdownHook(new Thread(PostgresTestSupport::cleanUp, "frostbyte-test-pg-stop"));
         }
         return superuser;
+    }
+
+    /** The shared embedded server; empty in external mode. */
+    public static synchronized Optional<EmbeddedPostgresServer> embeddedServer() {
+        superuserUrl();
+        return Optional.ofNullable(embedded);
     }
 
     /** A new database with the control migrations applied and a pool of 8; drop it with {@link TestDatabase#close()}. */

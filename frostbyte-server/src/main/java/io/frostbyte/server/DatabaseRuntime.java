@@ -35,7 +35,8 @@ public final class DatabaseRuntime implements AutoCloseable {
             return external(config);
         }
         Path portFile = config.dataDir().resolve("run").resolve("postgres.port");
-        EmbeddedPostgresServer server = EmbeddedPostgresServer.start(config.dataDir().resolve("postgres"));
+        EmbeddedPostgresServer server =
+                EmbeddedPostgresServer.start(config.dataDir().resolve("postgres"));
         try {
             Database database = Database.embedded(server, config.db().poolSize());
             database.migrate();
@@ -56,7 +57,8 @@ public final class DatabaseRuntime implements AutoCloseable {
         Path portFile = config.dataDir().resolve("run").resolve("postgres.port");
         if (Files.isRegularFile(portFile)) {
             try {
-                int port = Integer.parseInt(Files.readString(portFile, StandardCharsets.UTF_8).strip());
+                int port = Integer.parseInt(
+                        Files.readString(portFile, StandardCharsets.UTF_8).strip());
                 String url = "jdbc:postgresql://127.0.0.1:" + port + "/" + Database.CONTROL_DATABASE + "?user=postgres";
                 Database database = Database.connect(url, 2);
                 database.ping();
@@ -65,7 +67,8 @@ public final class DatabaseRuntime implements AutoCloseable {
                 // not running any more: start our own below
             }
         }
-        EmbeddedPostgresServer server = EmbeddedPostgresServer.start(config.dataDir().resolve("postgres"));
+        EmbeddedPostgresServer server =
+                EmbeddedPostgresServer.start(config.dataDir().resolve("postgres"));
         try {
             Database database = Database.embedded(server, 2);
             database.migrate();
@@ -77,7 +80,8 @@ public final class DatabaseRuntime implements AutoCloseable {
     }
 
     private static DatabaseRuntime external(FrostbyteConfig config) {
-        Database database = Database.connect(config.db().url().orElseThrow(), config.db().poolSize());
+        Database database =
+                Database.connect(config.db().url().orElseThrow(), config.db().poolSize());
         database.migrate();
         return new DatabaseRuntime(database, Optional.empty(), Optional.empty());
     }

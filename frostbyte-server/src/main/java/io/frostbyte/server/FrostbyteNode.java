@@ -124,18 +124,31 @@ public final class FrostbyteNode implements AutoCloseable {
             var dataSource = b.database.database().dataSource();
             b.registry = new PostgresTenantRegistry(dataSource, clock);
             b.keyring = new TenantKeyring(new PostgresTenantKeysetStore(dataSource), master, clock);
-            b.jobs = new PostgresJobQueue(dataSource, clock, config.workers().lease(), config.workers().maxConcurrentPerTenant());
+            b.jobs = new PostgresJobQueue(
+                    dataSource,
+                    clock,
+                    config.workers().lease(),
+                    config.workers().maxConcurrentPerTenant());
 
             Metrics metrics = push(b, new Metrics());
             b.tenantCache = push(b, new TenantStateCache(b.registry::statuses).start());
             TenantStateCache cache = b.tenantCache;
-            push(b, new TenantStateListener(b.database.database(), tenantId -> cache.refresh()).start());
-            metrics.gauge("frostbyte.tenant.cache.age.seconds", "Age of this node's tenant-state cache",
+            var database = b.database.database();
+            push(
+                    b,
+                    TenantStateListener.start(
+                            database::openDedicatedConnection, tenantId -> cache.refresh(), cache::refresh));
+            metrics.gauge(
+                    "frostbyte.tenant.cache.age.seconds",
+                    "Age of this node's tenant-state cache",
                     () -> Math.min(cache.ageSeconds(), 1e9));
 
             Optional<WorkerPool> workers = Optional.empty();
-            if (config.server().role().runsWorkers()) {
-                workers = Optional.of(push(b, new WorkerPool(b.jobs, handlers, config.workers().threads(), clock).start()));
+            if (config.server().role().runsWorkers() && !handlers.isEmpty()) {
+                WorkerPool.Settings settings = WorkerPool.Settings.defaults(workerId())
+                        .withThreads(config.workers().threads())
+                        .withShutdownTimeout(SHUTDOWN_GRACE);
+                workers = Optional.of(push(b, WorkerPool.start(b.jobs, handlers, settings)));
             }
 
             if (config.server().role().runsApi()) {
@@ -151,51 +164,87 @@ public final class FrostbyteNode implements AutoCloseable {
     }
 
     private static ApiServer startApi(
-            Builder b, FrostbyteConfig config, Clock clock, Metrics metrics, SigningKey signing, SigningKey audit,
+            Builder b,
+            FrostbyteConfig config,
+            Clock clock,
+            Metrics metrics,
+            SigningKey signing,
+            SigningKey audit,
             Optional<WorkerPool> workers) {
         DatabaseRuntime database = b.database;
         TenantStateCache cache = b.tenantCache;
         List<HealthCheck> checks = List.of(
-                check("postgres", true, () -> CheckResult.up(database.database().ping().toMillis())),
+                check(
+                        "postgres",
+                        true,
+                        () -> CheckResult.up(database.database().ping().toMillis())),
                 check("object_store", true, () -> objectStoreCheck(config.dataDir())),
                 check("malware_scanner", false, () -> CheckResult.skipped("no clamd configured for this shape")));
-        HealthService health = push(b, new HealthService(
-                checks, Version.current(), config.shape().wire(), config.server().role().name().toLowerCase(java.util.Locale.ROOT),
-                clock, metrics));
+        HealthService health = push(
+                b,
+                new HealthService(
+                        checks,
+                        Version.current(),
+                        config.shape().wire(),
+                        config.server().role().name().toLowerCase(java.util.Locale.ROOT),
+                        clock,
+                        metrics));
         List<SystemController.PublicKey> keys = List.of(
                 new SystemController.PublicKey(signing.keyId(), "signing", signing.publicKeyBase64(), null, null),
                 new SystemController.PublicKey(audit.keyId(), "audit", audit.publicKeyBase64(), null, null));
-        List<Route>[] routes = new List[1];
+        java.util.concurrent.atomic.AtomicReference<List<Route>> routes =
+                new java.util.concurrent.atomic.AtomicReference<>(List.of());
         SystemController system = new SystemController(
                 health,
                 () -> readinessProblems(database, cache, workers, config),
                 metrics,
-                () -> OpenApiDocument.build(routes[0], Version.current()),
+                () -> OpenApiDocument.build(routes.get(), Version.current()),
                 keys);
         AdminController admin = new AdminController(
                 new AdminController.PlatformInfo(
-                        Version.current(), config.shape().wire(),
+                        Version.current(),
+                        config.shape().wire(),
                         List.of(config.server().role().name().toLowerCase(java.util.Locale.ROOT)),
-                        config.effective().string("embedding.profile"), config.intake().enabledTypes(),
-                        config.effective().string("generation.answerer"), List.of(signing.keyId(), audit.keyId())),
+                        config.effective().string("embedding.profile"),
+                        config.intake().enabledTypes(),
+                        config.effective().string("generation.answerer"),
+                        List.of(signing.keyId(), audit.keyId())),
                 cache,
                 b.registry::find,
                 b.registry::bumpEpoch,
                 b.tokens);
         IngestController ingest = new IngestController(
-                1000, config.intake().maxFileSizeMb(), config.intake().maxRequestGb(), config.intake().enabledTypes());
-        routes[0] = ApiRoutes.build(system, admin, ingest);
-        b.routes = routes[0];
+                1000,
+                config.intake().maxFileSizeMb(),
+                config.intake().maxRequestGb(),
+                config.intake().enabledTypes());
+        routes.set(ApiRoutes.build(system, admin, ingest));
+        b.routes = routes.get();
         RateLimiter rateLimiter = config.sharedRateLimits()
-                ? RateLimiter.shared(Bucket4jPostgreSQL.selectForUpdateBasedBuilder(database.database().dataSource())
+                ? RateLimiter.shared(Bucket4jPostgreSQL.selectForUpdateBasedBuilder(
+                                database.database().dataSource())
                         .primaryKeyMapper(PrimaryKeyMapper.STRING)
                         .table("rate_limit_buckets")
                         .build())
                 : RateLimiter.inMemory();
         ApiServer server = new ApiServer(
-                routes[0], new Authenticator(b.tokens, cache), rateLimiter, metrics, config.server().allowPlaintext());
+                routes.get(),
+                new Authenticator(b.tokens, cache),
+                rateLimiter,
+                metrics,
+                config.server().allowPlaintext());
         push(b, server.start(config.server().bind(), config.server().port()));
         return server;
+    }
+
+    private static String workerId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + ":" + ProcessHandle.current().pid();
     }
 
     private static List<String> readinessProblems(
@@ -209,7 +258,7 @@ public final class FrostbyteNode implements AutoCloseable {
         if (config.server().role().runsApi() && !cache.fresh()) {
             problems.add("tenant state cache older than 1 s");
         }
-        if (config.server().role().runsWorkers() && workers.map(w -> !w.running()).orElse(true)) {
+        if (workers.isPresent() && !workers.get().accepting()) {
             problems.add("worker pool not running");
         }
         return problems;
@@ -248,14 +297,17 @@ public final class FrostbyteNode implements AutoCloseable {
     /** The token service of this deployment (EdDSA key file or HS256 secret). */
     public static TokenService tokenService(FrostbyteConfig config, Clock clock) {
         if (config.auth().algorithm().equals("HS256")) {
-            return TokenService.hs256(config.auth().issuer(), config.auth().jwtSecret().orElseThrow(), clock);
+            return TokenService.hs256(
+                    config.auth().issuer(), config.auth().jwtSecret().orElseThrow(), clock);
         }
         SigningKey jwtKey = SigningKey.loadOrCreate(config.auth().jwtKeyFile());
         try {
             OctetKeyPair key = OctetKeyPair.parse(Files.readString(config.auth().jwtKeyFile(), StandardCharsets.UTF_8));
             return TokenService.ed25519(config.auth().issuer(), key, jwtKey.keyId(), clock);
         } catch (IOException | ParseException e) {
-            throw new FrostbyteException(ErrorCode.CONFIG_INVALID, "auth.jwt_key_file is unreadable: " + config.auth().jwtKeyFile());
+            throw new FrostbyteException(
+                    ErrorCode.CONFIG_INVALID,
+                    "auth.jwt_key_file is unreadable: " + config.auth().jwtKeyFile());
         }
     }
 
@@ -264,8 +316,13 @@ public final class FrostbyteNode implements AutoCloseable {
             return false;
         }
         long epoch = registry.find(TenantId.PLATFORM).orElseThrow().keyEpoch();
-        IssuedToken token = tokens.issue("bootstrap-admin", TenantId.PLATFORM, Role.ADMIN, EnumSet.allOf(Scope.class),
-                TokenService.MAX_TTL, epoch);
+        IssuedToken token = tokens.issue(
+                "bootstrap-admin",
+                TenantId.PLATFORM,
+                Role.ADMIN,
+                EnumSet.allOf(Scope.class),
+                TokenService.MAX_TTL,
+                epoch);
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             SecretFiles.write(file, (token.token() + "\n").getBytes(StandardCharsets.UTF_8));
@@ -279,7 +336,8 @@ public final class FrostbyteNode implements AutoCloseable {
     private static void prepareDataDir(Path dataDir) {
         try {
             if (!Files.exists(dataDir)) {
-                Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectories(
+                        dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
         } catch (IOException e) {
             throw new FrostbyteException(ErrorCode.CONFIG_INVALID, "data_dir cannot be created: " + dataDir);
@@ -297,7 +355,10 @@ public final class FrostbyteNode implements AutoCloseable {
             try {
                 next.close();
             } catch (Exception e) {
-                LOG.warn("stopping {} failed: {}", next.getClass().getSimpleName(), e.getClass().getName());
+                LOG.warn(
+                        "stopping {} failed: {}",
+                        next.getClass().getSimpleName(),
+                        e.getClass().getName());
             }
         }
     }
@@ -308,7 +369,8 @@ public final class FrostbyteNode implements AutoCloseable {
 
     /** The API's base URL, when this node runs the API. */
     public Optional<URI> url() {
-        return api.map(server -> URI.create("http://" + hostForUrl(config.server().bind()) + ":" + server.port()));
+        return api.map(
+                server -> URI.create("http://" + hostForUrl(config.server().bind()) + ":" + server.port()));
     }
 
     private static String hostForUrl(String bind) {

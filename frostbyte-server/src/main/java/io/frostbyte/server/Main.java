@@ -1,7 +1,6 @@
 package io.frostbyte.server;
 
 import io.frostbyte.server.cli.FrostbyteCommand;
-import picocli.CommandLine;
 
 /** {@code java -jar frostbyte.jar <command>}. */
 public final class Main {

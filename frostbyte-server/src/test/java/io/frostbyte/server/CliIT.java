@@ -45,7 +45,11 @@ class CliIT {
     }
 
     private Map<String, String> environment() {
-        return Map.of("FROSTBYTE_DATA_DIR", dataDir.toString(), "FROSTBYTE_DB__URL", db.url().url());
+        return Map.of(
+                "FROSTBYTE_DATA_DIR",
+                dataDir.toString(),
+                "FROSTBYTE_DB__URL",
+                db.url().url());
     }
 
     @Test
@@ -67,8 +71,18 @@ class CliIT {
 
     @Test
     void token_issue_prints_a_token_the_server_accepts() {
-        Run run = run(environment(), "token", "issue", "--tenant", "_platform", "--role", "admin", "--scopes", "admin,audit",
-                "--ttl", "2h");
+        Run run = run(
+                environment(),
+                "token",
+                "issue",
+                "--tenant",
+                "_platform",
+                "--role",
+                "admin",
+                "--scopes",
+                "admin,audit",
+                "--ttl",
+                "2h");
         assertThat(run.exit()).as(run.err()).isZero();
         String token = run.out().strip();
         assertThat(token.split("\\.")).hasSize(3);
@@ -76,9 +90,15 @@ class CliIT {
         try (FrostbyteNode node = FrostbyteNode.start(
                 io.frostbyte.server.config.FrostbyteConfig.from(io.frostbyte.server.config.ConfigLoader.load(
                         java.util.Optional.empty(),
-                        Map.of("FROSTBYTE_DATA_DIR", dataDir.toString(), "FROSTBYTE_DB__URL", db.url().url(),
-                                "FROSTBYTE_SERVER__PORT", "0"))),
-                java.time.Clock.systemUTC(), Map.of())) {
+                        Map.of(
+                                "FROSTBYTE_DATA_DIR",
+                                dataDir.toString(),
+                                "FROSTBYTE_DB__URL",
+                                db.url().url(),
+                                "FROSTBYTE_SERVER__PORT",
+                                "0"))),
+                java.time.Clock.systemUTC(),
+                Map.of())) {
             ApiClient api = new ApiClient(node.url().orElseThrow());
             assertThat(api.get("/api/v1/admin/platform", token).status()).isEqualTo(200);
         }
@@ -86,18 +106,43 @@ class CliIT {
 
     @Test
     void token_issue_refuses_unknown_tenants_roles_and_lifetimes() {
-        assertThat(run(environment(), "token", "issue", "--tenant", "ghost-co", "--role", "tenant_user", "--scopes", "query").err())
+        assertThat(run(
+                                environment(),
+                                "token",
+                                "issue",
+                                "--tenant",
+                                "ghost-co",
+                                "--role",
+                                "tenant_user",
+                                "--scopes",
+                                "query")
+                        .err())
                 .contains("does not exist");
-        assertThat(run(environment(), "token", "issue", "--tenant", "_platform", "--role", "root", "--scopes", "admin").exit())
+        assertThat(run(environment(), "token", "issue", "--tenant", "_platform", "--role", "root", "--scopes", "admin")
+                        .exit())
                 .isNotZero();
-        assertThat(run(environment(), "token", "issue", "--tenant", "_platform", "--role", "admin", "--scopes", "admin",
-                "--ttl", "91d").exit()).isNotZero();
+        assertThat(run(
+                                environment(),
+                                "token",
+                                "issue",
+                                "--tenant",
+                                "_platform",
+                                "--role",
+                                "admin",
+                                "--scopes",
+                                "admin",
+                                "--ttl",
+                                "91d")
+                        .exit())
+                .isNotZero();
     }
 
     @Test
     void version_and_help_are_available_on_every_command() {
         assertThat(run(Map.of(), "--version").out()).startsWith("frostbyte ");
-        for (String[] args : new String[][] {{"--help"}, {"serve", "--help"}, {"config", "show", "--help"}, {"token", "issue", "--help"}}) {
+        for (String[] args : new String[][] {
+            {"--help"}, {"serve", "--help"}, {"config", "show", "--help"}, {"token", "issue", "--help"}
+        }) {
             Run run = run(Map.of(), args);
             assertThat(run.exit()).isZero();
             assertThat(run.out()).contains("Usage:");

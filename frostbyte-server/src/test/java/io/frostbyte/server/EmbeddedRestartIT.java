@@ -20,8 +20,9 @@ class EmbeddedRestartIT {
 
     private FrostbyteNode start() {
         return FrostbyteNode.start(
-                FrostbyteConfig.from(ConfigLoader.load(Optional.empty(), Map.of(
-                        "FROSTBYTE_DATA_DIR", dataDir.toString(), "FROSTBYTE_SERVER__PORT", "0"))),
+                FrostbyteConfig.from(ConfigLoader.load(
+                        Optional.empty(),
+                        Map.of("FROSTBYTE_DATA_DIR", dataDir.toString(), "FROSTBYTE_SERVER__PORT", "0"))),
                 Clock.systemUTC(),
                 Map.of());
     }
@@ -36,7 +37,13 @@ class EmbeddedRestartIT {
             assertThat(api.get("/health", null).json().path("status").asText()).isEqualTo("ok");
             node.registry().create(TenantId.of("kept-co"), "Kept Co", "ops@kept.example", "standard");
             firstToken = Files.readString(node.adminTokenFile()).strip();
-            firstSigningKey = api.get("/api/v1/keys", null).json().path("data").path("keys").get(0).path("key_id").asText();
+            firstSigningKey = api.get("/api/v1/keys", null)
+                    .json()
+                    .path("data")
+                    .path("keys")
+                    .get(0)
+                    .path("key_id")
+                    .asText();
             assertThat(node.adminTokenCreated()).isTrue();
         }
         assertThat(dataDir.resolve("postgres")).isDirectory();
@@ -48,9 +55,17 @@ class EmbeddedRestartIT {
             assertThat(Files.readString(node.adminTokenFile()).strip()).isEqualTo(firstToken);
             assertThat(node.registry().find(TenantId.of("kept-co"))).isPresent();
             assertThat(api.get("/api/v1/admin/platform", firstToken).status()).isEqualTo(200);
-            assertThat(api.get("/api/v1/keys", null).json().path("data").path("keys").get(0).path("key_id").asText())
+            assertThat(api.get("/api/v1/keys", null)
+                            .json()
+                            .path("data")
+                            .path("keys")
+                            .get(0)
+                            .path("key_id")
+                            .asText())
                     .isEqualTo(firstSigningKey);
-            assertThat(node.database().database().migrate()).as("migrations are applied once").isZero();
+            assertThat(node.database().database().migrate())
+                    .as("migrations are applied once")
+                    .isZero();
         }
     }
 }

@@ -31,8 +31,13 @@ import java.util.function.ToLongFunction;
 public final class AdminController {
     /** What {@code GET /admin/platform} reports besides tenant counts. */
     public record PlatformInfo(
-            String version, String shape, List<String> roles, String embeddingProfile, List<String> enabledTypes,
-            String answerer, List<String> signingKeyIds) {
+            String version,
+            String shape,
+            List<String> roles,
+            String embeddingProfile,
+            List<String> enabledTypes,
+            String answerer,
+            List<String> signingKeyIds) {
         public PlatformInfo {
             roles = List.copyOf(roles);
             enabledTypes = List.copyOf(enabledTypes);
@@ -109,12 +114,15 @@ public final class AdminController {
         if (ttl < 300 || ttl > 7_776_000) {
             throw invalid("ttl_seconds", ttl, "300 <= ttl_seconds <= 7776000");
         }
-        TenantStatus tenant = findTenant.apply(tenantId)
+        TenantStatus tenant = findTenant
+                .apply(tenantId)
                 .orElseThrow(() -> new FrostbyteException(ErrorCode.RESOURCE_NOT_FOUND, "Tenant not found."));
         if (tenant.state() != TenantState.ACTIVE) {
-            throw new FrostbyteException(ErrorCode.INVALID_STATE_TRANSITION, "Tokens are issued only for ACTIVE tenants.");
+            throw new FrostbyteException(
+                    ErrorCode.INVALID_STATE_TRANSITION, "Tokens are issued only for ACTIVE tenants.");
         }
-        IssuedToken issued = tokens.issue(request.sub(), tenantId, role, scopes, Duration.ofSeconds(ttl), tenant.keyEpoch());
+        IssuedToken issued =
+                tokens.issue(request.sub(), tenantId, role, scopes, Duration.ofSeconds(ttl), tenant.keyEpoch());
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("token", issued.token());
         data.put("jti", issued.jti());
@@ -132,10 +140,12 @@ public final class AdminController {
         if (request.reason().length() > 500) {
             throw invalid("reason", null, "at most 500 characters");
         }
-        TenantStatus tenant = findTenant.apply(tenantId)
+        TenantStatus tenant = findTenant
+                .apply(tenantId)
                 .orElseThrow(() -> new FrostbyteException(ErrorCode.RESOURCE_NOT_FOUND, "Tenant not found."));
         if (tenant.state() != TenantState.ACTIVE && tenant.state() != TenantState.SUSPENDED) {
-            throw new FrostbyteException(ErrorCode.INVALID_STATE_TRANSITION, "The tenant's tokens cannot be revoked in its state.");
+            throw new FrostbyteException(
+                    ErrorCode.INVALID_STATE_TRANSITION, "The tenant's tokens cannot be revoked in its state.");
         }
         long epoch = bumpEpoch.applyAsLong(tenantId);
         tenants.refresh();

@@ -18,37 +18,57 @@ public final class ApiRoutes {
         return List.of(
                 get("/health", system::health)
                         .operation("health", "Health of this node and its dependencies (spec/09 9.5)")
-                        .tag("system").responses(200, 503).build(),
+                        .tag("system")
+                        .responses(200, 503)
+                        .build(),
                 get("/ready", system::ready)
                         .operation("ready", "Readiness: migrations applied, database reachable, tenant cache fresh")
-                        .tag("system").responses(200, 503).build(),
+                        .tag("system")
+                        .responses(200, 503)
+                        .build(),
                 get("/metrics", system::metrics)
-                        .operation("metrics", "Prometheus metrics").tag("system").produces("text/plain").build(),
+                        .operation("metrics", "Prometheus metrics")
+                        .tag("system")
+                        .produces("text/plain")
+                        .build(),
                 get("/api/v1/openapi.json", system::openApi)
-                        .operation("openapi", "This OpenAPI document").tag("system").build(),
+                        .operation("openapi", "This OpenAPI document")
+                        .tag("system")
+                        .build(),
                 get("/api/v1/keys", system::keys)
                         .operation("listPublicKeys", "Public keys that verify proofs, receipts and audit checkpoints")
-                        .tag("system").build(),
-
+                        .tag("system")
+                        .build(),
                 get("/api/v1/ingest/{tenant_id}/limits", ingest::limits)
                         .operation("getIntakeLimits", "The tenant's intake limits")
                         .tag("ingest")
                         .access(AccessRule.tenant(Scope.INGEST, Role.TENANT_USER, Role.TENANT_ADMIN, Role.ADMIN))
-                        .rateLimit(RateLimitArea.INGEST).responses(200, 404).build(),
-
+                        .rateLimit(RateLimitArea.INGEST)
+                        .responses(200, 404)
+                        .build(),
                 get("/api/v1/admin/platform", admin::platform)
                         .operation("getPlatform", "Version, shape, enabled types and tenants by state")
-                        .tag("admin").access(AccessRule.platform(Scope.ADMIN, Role.ADMIN))
-                        .rateLimit(RateLimitArea.ADMIN).build(),
+                        .tag("admin")
+                        .access(AccessRule.platform(Scope.ADMIN, Role.ADMIN))
+                        .rateLimit(RateLimitArea.ADMIN)
+                        .build(),
                 post("/api/v1/admin/tenants/{tenant_id}/tokens", admin::issueToken)
                         .operation("issueTenantToken", "Issue a token for a tenant role")
-                        .tag("admin").access(AccessRule.platform(Scope.ADMIN, Role.ADMIN))
-                        .rateLimit(RateLimitArea.ADMIN).requestBody("TokenRequest")
-                        .responses(201, 400, 404, 409, 413, 415).build(),
+                        .tag("admin")
+                        .access(AccessRule.platform(Scope.ADMIN, Role.ADMIN))
+                        .rateLimit(RateLimitArea.ADMIN)
+                        .requestBody("TokenRequest")
+                        .responses(201, 400, 404, 409, 413, 415)
+                        .build(),
                 post("/api/v1/admin/tenants/{tenant_id}/tokens/revoke-all", admin::revokeAllTokens)
-                        .operation("revokeAllTenantTokens", "Bump the tenant's key epoch: every outstanding token is revoked")
-                        .tag("admin").access(AccessRule.platform(Scope.ADMIN, Role.ADMIN))
-                        .rateLimit(RateLimitArea.ADMIN).requestBody("ReasonRequest")
-                        .responses(200, 400, 404, 409, 413, 415).build());
+                        .operation(
+                                "revokeAllTenantTokens",
+                                "Bump the tenant's key epoch: every outstanding token is revoked")
+                        .tag("admin")
+                        .access(AccessRule.platform(Scope.ADMIN, Role.ADMIN))
+                        .rateLimit(RateLimitArea.ADMIN)
+                        .requestBody("ReasonRequest")
+                        .responses(200, 400, 404, 409, 413, 415)
+                        .build());
     }
 }

@@ -44,7 +44,7 @@ public record AccessRule(
         return new AccessRule(true, EnumSet.of(roles[0], roles), Optional.of(scope), Optional.of("tenant_id"), false);
     }
 
-    public AccessRule openWhileSuspended() {
+    public AccessRule whileSuspended() {
         return new AccessRule(authenticated, roles, scope, tenantPathParam, true);
     }
 }

@@ -33,7 +33,8 @@ public final class Authenticator {
         if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             throw new FrostbyteException(ErrorCode.AUTHENTICATION_REQUIRED, "A bearer token is required.");
         }
-        Principal principal = tokens.verify(authorization.substring(BEARER.length()).strip());
+        Principal principal =
+                tokens.verify(authorization.substring(BEARER.length()).strip());
 
         TenantStatus own = tenants.status(principal.tenantId())
                 .orElseThrow(() -> new FrostbyteException(ErrorCode.TOKEN_REVOKED, "The token has been revoked."));
@@ -41,7 +42,8 @@ public final class Authenticator {
             throw new FrostbyteException(ErrorCode.TOKEN_REVOKED, "The token has been revoked.");
         }
 
-        if (!rule.roles().contains(principal.role()) || !principal.scopes().contains(rule.scope().orElseThrow())) {
+        if (!rule.roles().contains(principal.role())
+                || !principal.scopes().contains(rule.scope().orElseThrow())) {
             throw forbidden();
         }
 
@@ -64,8 +66,7 @@ public final class Authenticator {
     }
 
     private static FrostbyteException forbidden() {
-        return new FrostbyteException(
-                ErrorCode.INSUFFICIENT_PERMISSIONS, "The token does not permit this operation.");
+        return new FrostbyteException(ErrorCode.INSUFFICIENT_PERMISSIONS, "The token does not permit this operation.");
     }
 
     /** The outcome of a successful check. */

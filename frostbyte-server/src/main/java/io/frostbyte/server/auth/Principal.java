@@ -10,7 +10,13 @@ import java.util.Set;
 
 /** An authenticated caller: the verified claims of its token. */
 public record Principal(
-        String subject, TenantId tenantId, Role role, Set<Scope> scopes, long epoch, String tokenId, Instant expiresAt) {
+        String subject,
+        TenantId tenantId,
+        Role role,
+        Set<Scope> scopes,
+        long epoch,
+        String tokenId,
+        Instant expiresAt) {
     public Principal {
         requireNonNull(subject, "subject is null");
         requireNonNull(tenantId, "tenantId is null");

@@ -51,7 +51,8 @@ public final class TokenService {
     private final String keyId;
     private final Clock clock;
 
-    private TokenService(String issuer, JWSAlgorithm algorithm, JWSSigner signer, JWSVerifier verifier, String keyId, Clock clock) {
+    private TokenService(
+            String issuer, JWSAlgorithm algorithm, JWSSigner signer, JWSVerifier verifier, String keyId, Clock clock) {
         this.issuer = requireNonNull(issuer, "issuer is null");
         this.algorithm = algorithm;
         this.signer = signer;
@@ -67,7 +68,12 @@ public final class TokenService {
                 throw new FrostbyteException(ErrorCode.CONFIG_INVALID, "auth.jwt_key_file holds no private key");
             }
             return new TokenService(
-                    issuer, JWSAlgorithm.EdDSA, new Ed25519Signer(key), new Ed25519Verifier(key.toPublicJWK()), keyId, clock);
+                    issuer,
+                    JWSAlgorithm.EdDSA,
+                    new Ed25519Signer(key),
+                    new Ed25519Verifier(key.toPublicJWK()),
+                    keyId,
+                    clock);
         } catch (JOSEException e) {
             throw new FrostbyteException(ErrorCode.CONFIG_INVALID, "auth.jwt_key_file is not an Ed25519 key", e);
         }
@@ -80,7 +86,8 @@ public final class TokenService {
             throw new FrostbyteException(ErrorCode.CONFIG_INVALID, "auth.jwt_secret must have at least 64 bytes");
         }
         try {
-            return new TokenService(issuer, JWSAlgorithm.HS256, new MACSigner(bytes), new MACVerifier(bytes), null, clock);
+            return new TokenService(
+                    issuer, JWSAlgorithm.HS256, new MACSigner(bytes), new MACVerifier(bytes), null, clock);
         } catch (JOSEException e) {
             throw new FrostbyteException(ErrorCode.CONFIG_INVALID, "auth.jwt_secret is unusable", e);
         }
@@ -91,7 +98,8 @@ public final class TokenService {
      *
      * @throws FrostbyteException {@code VALIDATION_ERROR} naming the offending field
      */
-    public IssuedToken issue(String subject, TenantId tenantId, Role role, Set<Scope> scopes, Duration ttl, long epoch) {
+    public IssuedToken issue(
+            String subject, TenantId tenantId, Role role, Set<Scope> scopes, Duration ttl, long epoch) {
         validate(subject, tenantId, role, scopes, ttl);
         Instant now = clock.instant();
         Instant expires = now.plus(ttl);
@@ -146,8 +154,14 @@ public final class TokenService {
         }
         for (Scope scope : scopes) {
             if (!role.allowedScopes().contains(scope)) {
-                throw invalid("scopes", scope.wire(), "a scope the role " + role.wire() + " may hold: "
-                        + role.allowedScopes().stream().map(Scope::wire).sorted().toList());
+                throw invalid(
+                        "scopes",
+                        scope.wire(),
+                        "a scope the role " + role.wire() + " may hold: "
+                                + role.allowedScopes().stream()
+                                        .map(Scope::wire)
+                                        .sorted()
+                                        .toList());
             }
         }
         if (ttl == null || ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0) {
@@ -175,7 +189,9 @@ public final class TokenService {
         } catch (ParseException | JOSEException | IllegalStateException e) {
             throw unauthenticated();
         }
-        if (!issuer.equals(claims.getIssuer()) || claims.getAudience() == null || !claims.getAudience().contains(AUDIENCE)) {
+        if (!issuer.equals(claims.getIssuer())
+                || claims.getAudience() == null
+                || !claims.getAudience().contains(AUDIENCE)) {
             throw unauthenticated();
         }
         Date expiration = claims.getExpirationTime();
@@ -197,15 +213,21 @@ public final class TokenService {
             List<String> scopeNames = claims.getStringListClaim("scopes");
             Long epoch = claims.getLongClaim("epoch");
             String jti = claims.getJWTID();
-            if (subject == null || !SUBJECT.matcher(subject).matches() || tenant == null || role == null
-                    || scopeNames == null || epoch == null || jti == null) {
+            if (subject == null
+                    || !SUBJECT.matcher(subject).matches()
+                    || tenant == null
+                    || role == null
+                    || scopeNames == null
+                    || epoch == null
+                    || jti == null) {
                 throw unauthenticated();
             }
             Set<Scope> scopes = new LinkedHashSet<>();
             for (String name : scopeNames) {
                 scopes.add(Scope.fromWire(name));
             }
-            return new Principal(subject, TenantId.of(tenant), Role.fromWire(role), scopes, epoch, jti, expiration.toInstant());
+            return new Principal(
+                    subject, TenantId.of(tenant), Role.fromWire(role), scopes, epoch, jti, expiration.toInstant());
         } catch (ParseException | FrostbyteException e) {
             throw unauthenticated();
         }

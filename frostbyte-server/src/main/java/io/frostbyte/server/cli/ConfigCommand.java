@@ -5,7 +5,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code frostbyte config show}. */
-@Command(name = "config", mixinStandardHelpOptions = true, description = "Configuration commands.", subcommands = ConfigCommand.Show.class)
+@Command(
+        name = "config",
+        mixinStandardHelpOptions = true,
+        description = "Configuration commands.",
+        subcommands = ConfigCommand.Show.class)
 public final class ConfigCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -16,7 +20,10 @@ public final class ConfigCommand implements Runnable {
     }
 
     /** Prints the effective configuration with its sources; secrets as {@code ***}. */
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Print the effective configuration, secrets redacted.")
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
+            description = "Print the effective configuration, secrets redacted.")
     public static final class Show implements Runnable {
         @Mixin
         ConfigOptions options;

@@ -15,7 +15,10 @@ import picocli.CommandLine.Option;
  * {@code ./frostbyte.yaml} when it exists; then {@code FROSTBYTE_*} environment overrides.
  */
 public final class ConfigOptions {
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Configuration file (default: $FROSTBYTE_CONFIG or ./frostbyte.yaml if present).")
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
+            description = "Configuration file (default: $FROSTBYTE_CONFIG or ./frostbyte.yaml if present).")
     Path file;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Overrides data_dir.")

@@ -12,7 +12,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code frostbyte serve}: runs the API, the workers, or both until interrupted. */
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "Start Frostbyte (API and workers) and run until stopped.")
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = "Start Frostbyte (API and workers) and run until stopped.")
 public final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     ConfigOptions options;
@@ -41,10 +44,13 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
         out.flush();
         FrostbyteNode node = FrostbyteNode.start(config, Clock.systemUTC(), Map.of());
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.close();
-            stopped.countDown();
-        }, "frostbyte-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            node.close();
+                            stopped.countDown();
+                        },
+                        "frostbyte-shutdown"));
         node.url().ifPresent(url -> out.println("Frostbyte is up at " + url + "  (health: " + url + "/health)"));
         out.println((node.adminTokenCreated() ? "Platform admin token written to " : "Platform admin token file: ")
                 + node.adminTokenFile() + " (mode 0600)");

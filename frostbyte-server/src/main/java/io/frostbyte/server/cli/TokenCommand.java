@@ -25,7 +25,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code frostbyte token issue}: issues a token on a host that holds the JWT key. */
-@Command(name = "token", mixinStandardHelpOptions = true, description = "Token commands.", subcommands = TokenCommand.Issue.class)
+@Command(
+        name = "token",
+        mixinStandardHelpOptions = true,
+        description = "Token commands.",
+        subcommands = TokenCommand.Issue.class)
 public final class TokenCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -36,7 +40,10 @@ public final class TokenCommand implements Runnable {
     }
 
     /** Prints a new token on standard output (and nothing else there). */
-    @Command(name = "issue", mixinStandardHelpOptions = true, description = "Issue a token for a tenant or for _platform; prints it on stdout.")
+    @Command(
+            name = "issue",
+            mixinStandardHelpOptions = true,
+            description = "Issue a token for a tenant or for _platform; prints it on stdout.")
     public static final class Issue implements java.util.concurrent.Callable<Integer> {
         @Mixin
         ConfigOptions options;
@@ -47,13 +54,24 @@ public final class TokenCommand implements Runnable {
         @Option(names = "--role", required = true, description = "tenant_user, tenant_admin, auditor or admin.")
         String role;
 
-        @Option(names = "--scopes", required = true, split = ",", description = "Comma-separated: ingest, query, audit, admin.")
+        @Option(
+                names = "--scopes",
+                required = true,
+                split = ",",
+                description = "Comma-separated: ingest, query, audit, admin.")
         List<String> scopes;
 
-        @Option(names = "--ttl", defaultValue = "24h", description = "Lifetime: 30m, 24h, 90d, 3600s or ISO-8601 (PT24H); at most 90d. Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--ttl",
+                defaultValue = "24h",
+                description =
+                        "Lifetime: 30m, 24h, 90d, 3600s or ISO-8601 (PT24H); at most 90d. Default: ${DEFAULT-VALUE}.")
         String ttl;
 
-        @Option(names = "--sub", defaultValue = "cli-operator", description = "Subject (no e-mail addresses). Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--sub",
+                defaultValue = "cli-operator",
+                description = "Subject (no e-mail addresses). Default: ${DEFAULT-VALUE}.")
         String subject;
 
         @picocli.CommandLine.Spec
@@ -70,14 +88,19 @@ public final class TokenCommand implements Runnable {
             FrostbyteConfig config = options.load(Map.of());
             TokenService tokens = io.frostbyte.server.FrostbyteNode.tokenService(config, Clock.systemUTC());
             try (DatabaseRuntime database = DatabaseRuntime.forClient(config)) {
-                PostgresTenantRegistry registry = new PostgresTenantRegistry(database.database().dataSource(), Clock.systemUTC());
-                TenantStatus status = registry.find(tenantId).orElseThrow(() -> new FrostbyteException(
-                        ErrorCode.RESOURCE_NOT_FOUND, "tenant " + tenantId + " does not exist"));
+                PostgresTenantRegistry registry =
+                        new PostgresTenantRegistry(database.database().dataSource(), Clock.systemUTC());
+                TenantStatus status = registry.find(tenantId)
+                        .orElseThrow(() -> new FrostbyteException(
+                                ErrorCode.RESOURCE_NOT_FOUND, "tenant " + tenantId + " does not exist"));
                 if (status.state() != TenantState.ACTIVE) {
-                    throw new FrostbyteException(ErrorCode.INVALID_STATE_TRANSITION,
-                            "tenant " + tenantId + " is " + status.state() + "; tokens are issued only for ACTIVE tenants");
+                    throw new FrostbyteException(
+                            ErrorCode.INVALID_STATE_TRANSITION,
+                            "tenant " + tenantId + " is " + status.state()
+                                    + "; tokens are issued only for ACTIVE tenants");
                 }
-                IssuedToken issued = tokens.issue(subject, tenantId, parsedRole, parsedScopes, lifetime, status.keyEpoch());
+                IssuedToken issued =
+                        tokens.issue(subject, tenantId, parsedRole, parsedScopes, lifetime, status.keyEpoch());
                 spec.commandLine().getOut().println(issued.token());
                 spec.commandLine().getOut().flush();
                 spec.commandLine().getErr().println("token jti " + issued.jti() + " expires " + issued.expiresAt());

@@ -25,9 +25,14 @@ import java.util.TreeMap;
  */
 public final class ConfigLoader {
     /** Environment variables with the FROSTBYTE_ prefix that are not configuration keys. */
-    static final Set<String> NON_CONFIG_VARIABLES =
-            Set.of("FROSTBYTE_URL", "FROSTBYTE_TOKEN", "FROSTBYTE_TOKEN_FILE", "FROSTBYTE_CONFIG", "FROSTBYTE_JAVA_OPTS",
-                    "FROSTBYTE_HOME", "FROSTBYTE_JAVA");
+    static final Set<String> NON_CONFIG_VARIABLES = Set.of(
+            "FROSTBYTE_URL",
+            "FROSTBYTE_TOKEN",
+            "FROSTBYTE_TOKEN_FILE",
+            "FROSTBYTE_CONFIG",
+            "FROSTBYTE_JAVA_OPTS",
+            "FROSTBYTE_HOME",
+            "FROSTBYTE_JAVA");
 
     private static final long MAX_CONFIG_BYTES = 1 << 20;
     private static final long MAX_SECRET_FILE_BYTES = 64 * 1024;
@@ -60,7 +65,9 @@ public final class ConfigLoader {
         for (ConfigKey key : ConfigSchema.keys()) {
             Raw given = raw.get(key.name());
             if (given == null) {
-                entries.put(key.name(), new EffectiveConfig.Entry(key, key.defaultValue().apply(shape), "default"));
+                entries.put(
+                        key.name(),
+                        new EffectiveConfig.Entry(key, key.defaultValue().apply(shape), "default"));
                 continue;
             }
             Object parsed = given.value() == null ? null : parse(key, given.value(), errors);
@@ -86,7 +93,10 @@ public final class ConfigLoader {
             }
             root = new YAMLMapper().readTree(path.toFile());
         } catch (IOException e) {
-            errors.add(new ErrorDetail("config_file", path.toString(), "readable YAML (" + e.getClass().getSimpleName() + ")"));
+            errors.add(new ErrorDetail(
+                    "config_file",
+                    path.toString(),
+                    "readable YAML (" + e.getClass().getSimpleName() + ")"));
             return;
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
@@ -99,7 +109,8 @@ public final class ConfigLoader {
         flatten("", root, raw, errors, 0);
     }
 
-    private static void flatten(String prefix, JsonNode node, Map<String, Raw> raw, List<ErrorDetail> errors, int depth) {
+    private static void flatten(
+            String prefix, JsonNode node, Map<String, Raw> raw, List<ErrorDetail> errors, int depth) {
         if (depth > 8) {
             errors.add(new ErrorDetail(prefix, null, "nesting deeper than 8 levels"));
             return;
@@ -127,14 +138,17 @@ public final class ConfigLoader {
         }
     }
 
-    private static void readEnvironment(Map<String, String> environment, Map<String, Raw> raw, List<ErrorDetail> errors) {
+    private static void readEnvironment(
+            Map<String, String> environment, Map<String, Raw> raw, List<ErrorDetail> errors) {
         new TreeMap<>(environment).forEach((variable, value) -> {
             if (!variable.startsWith("FROSTBYTE_")
                     || NON_CONFIG_VARIABLES.contains(variable)
                     || variable.startsWith("FROSTBYTE_TEST_")) {
                 return;
             }
-            String name = variable.substring("FROSTBYTE_".length()).toLowerCase(Locale.ROOT).replace("__", ".");
+            String name = variable.substring("FROSTBYTE_".length())
+                    .toLowerCase(Locale.ROOT)
+                    .replace("__", ".");
             if (!isKnown(name)) {
                 errors.add(new ErrorDetail(variable, null, "unknown configuration key '" + name + "'"));
                 return;
@@ -171,7 +185,9 @@ public final class ConfigLoader {
                     errors.add(new ErrorDetail(name, path.toString(), "a secret file of at most 64 KiB"));
                     continue;
                 }
-                raw.put(base, new Raw(Files.readString(path, StandardCharsets.UTF_8).strip(), "secret-file"));
+                raw.put(
+                        base,
+                        new Raw(Files.readString(path, StandardCharsets.UTF_8).strip(), "secret-file"));
             } catch (IOException e) {
                 errors.add(new ErrorDetail(name, path.toString(), "a readable file"));
             }
@@ -204,7 +220,9 @@ public final class ConfigLoader {
                     yield (int) number;
                 }
                 case DOUBLE -> {
-                    double number = value instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(value).strip());
+                    double number = value instanceof Number n
+                            ? n.doubleValue()
+                            : Double.parseDouble(String.valueOf(value).strip());
                     if (!Double.isFinite(number)) {
                         throw new IllegalArgumentException("a finite number");
                     }
@@ -223,14 +241,21 @@ public final class ConfigLoader {
                 }
                 case LIST -> {
                     List<String> items = value instanceof List<?> list
-                            ? list.stream().map(String::valueOf).map(String::strip).toList()
-                            : Arrays.stream(String.valueOf(value).split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+                            ? list.stream()
+                                    .map(String::valueOf)
+                                    .map(String::strip)
+                                    .toList()
+                            : Arrays.stream(String.valueOf(value).split(","))
+                                    .map(String::strip)
+                                    .filter(s -> !s.isEmpty())
+                                    .toList();
                     yield List.copyOf(items);
                 }
             };
             return parsed;
         } catch (NumberFormatException e) {
-            errors.add(new ErrorDetail(key.name(), shown, key.type() == ConfigKey.Type.INT ? "an integer" : "a number"));
+            errors.add(
+                    new ErrorDetail(key.name(), shown, key.type() == ConfigKey.Type.INT ? "an integer" : "a number"));
         } catch (IllegalArgumentException e) {
             errors.add(new ErrorDetail(key.name(), shown, e.getMessage()));
         }
@@ -238,8 +263,10 @@ public final class ConfigLoader {
     }
 
     private static void checkRange(ConfigKey key, double number) {
-        if (key.min().isPresent() && number < key.min().get() || key.max().isPresent() && number > key.max().get()) {
-            throw new IllegalArgumentException("between " + format(key.min().orElseThrow()) + " and " + format(key.max().orElseThrow()));
+        if (key.min().isPresent() && number < key.min().get()
+                || key.max().isPresent() && number > key.max().get()) {
+            throw new IllegalArgumentException("between " + format(key.min().orElseThrow()) + " and "
+                    + format(key.max().orElseThrow()));
         }
     }
 
@@ -249,19 +276,30 @@ public final class ConfigLoader {
 
     private static void crossCheck(EffectiveConfig config, List<ErrorDetail> errors) {
         if (config.string("auth.jwt_algorithm").equals("HS256")) {
-            int length = config.optionalString("auth.jwt_secret").map(s -> s.getBytes(StandardCharsets.UTF_8).length).orElse(0);
+            int length = config.optionalString("auth.jwt_secret")
+                    .map(s -> s.getBytes(StandardCharsets.UTF_8).length)
+                    .orElse(0);
             if (length < 64) {
-                errors.add(new ErrorDetail("auth.jwt_secret", "***", "at least 64 bytes when auth.jwt_algorithm is HS256"));
+                errors.add(new ErrorDetail(
+                        "auth.jwt_secret", "***", "at least 64 bytes when auth.jwt_algorithm is HS256"));
             }
         }
-        if (config.optionalPath("keys.master_key_file").isPresent() && config.optionalString("keys.kms_uri").isPresent()) {
-            errors.add(new ErrorDetail("keys.kms_uri", config.string("keys.kms_uri"), "exactly one of keys.master_key_file or keys.kms_uri"));
+        if (config.optionalPath("keys.master_key_file").isPresent()
+                && config.optionalString("keys.kms_uri").isPresent()) {
+            errors.add(new ErrorDetail(
+                    "keys.kms_uri",
+                    config.string("keys.kms_uri"),
+                    "exactly one of keys.master_key_file or keys.kms_uri"));
         }
         if (config.optionalString("keys.kms_uri").isPresent()) {
-            errors.add(new ErrorDetail("keys.kms_uri", config.string("keys.kms_uri"), "no KMS adapter is installed in this build; use keys.master_key_file"));
+            errors.add(new ErrorDetail(
+                    "keys.kms_uri",
+                    config.string("keys.kms_uri"),
+                    "no KMS adapter is installed in this build; use keys.master_key_file"));
         }
         if (config.shape() != Shape.EMBEDDED && config.optionalString("db.url").isEmpty()) {
-            errors.add(new ErrorDetail("db.url", null, "set: the " + config.shape().wire() + " shape needs an external PostgreSQL >= 15"));
+            errors.add(new ErrorDetail(
+                    "db.url", null, "set: the " + config.shape().wire() + " shape needs an external PostgreSQL >= 15"));
         }
         config.optionalString("db.url").ifPresent(url -> {
             if (!url.startsWith("jdbc:postgresql://")) {
@@ -270,21 +308,33 @@ public final class ConfigLoader {
         });
         for (String type : config.list("intake.enabled_types")) {
             if (!ConfigSchema.DEFAULT_TYPES.contains(type) && !ConfigSchema.OPTIONAL_TYPES.contains(type)) {
-                errors.add(new ErrorDetail("intake.enabled_types", type, "one of " + ConfigSchema.DEFAULT_TYPES + " or " + ConfigSchema.OPTIONAL_TYPES));
+                errors.add(new ErrorDetail(
+                        "intake.enabled_types",
+                        type,
+                        "one of " + ConfigSchema.DEFAULT_TYPES + " or " + ConfigSchema.OPTIONAL_TYPES));
             }
         }
-        if (config.string("objectstore.kind").equals("s3") && config.optionalString("objectstore.s3.endpoint").isEmpty()) {
+        if (config.string("objectstore.kind").equals("s3")
+                && config.optionalString("objectstore.s3.endpoint").isEmpty()) {
             errors.add(new ErrorDetail("objectstore.s3.endpoint", null, "required when objectstore.kind is s3"));
         }
-        if (config.string("index.kind").equals("qdrant") && config.optionalString("index.qdrant.url").isEmpty()) {
+        if (config.string("index.kind").equals("qdrant")
+                && config.optionalString("index.qdrant.url").isEmpty()) {
             errors.add(new ErrorDetail("index.qdrant.url", null, "required when index.kind is qdrant"));
         }
         if (config.string("generation.answerer").equals("openai")
-                && (config.optionalString("generation.endpoint").isEmpty() || config.optionalString("generation.model").isEmpty())) {
-            errors.add(new ErrorDetail("generation.endpoint", null, "generation.endpoint and generation.model are required for the openai answerer"));
+                && (config.optionalString("generation.endpoint").isEmpty()
+                        || config.optionalString("generation.model").isEmpty())) {
+            errors.add(new ErrorDetail(
+                    "generation.endpoint",
+                    null,
+                    "generation.endpoint and generation.model are required for the openai answerer"));
         }
         if (config.string("server.role").equals("worker") && config.shape() == Shape.EMBEDDED) {
-            errors.add(new ErrorDetail("server.role", "worker", "api and worker roles need a shared external database (shape scaled or offline)"));
+            errors.add(new ErrorDetail(
+                    "server.role",
+                    "worker",
+                    "api and worker roles need a shared external database (shape scaled or offline)"));
         }
     }
 

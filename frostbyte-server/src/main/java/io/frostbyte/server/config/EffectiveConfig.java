@@ -83,7 +83,9 @@ public final class EffectiveConfig {
     /** The effective configuration as YAML-like lines, one key each, secrets shown as {@code ***}. */
     public String render() {
         StringBuilder out = new StringBuilder();
-        out.append("# effective Frostbyte configuration (shape ").append(shape.wire()).append(")\n");
+        out.append("# effective Frostbyte configuration (shape ")
+                .append(shape.wire())
+                .append(")\n");
         for (Entry entry : entries.values()) {
             String shown;
             if (entry.value().isEmpty()) {
@@ -91,12 +93,23 @@ public final class EffectiveConfig {
             } else if (entry.key().secret()) {
                 shown = "'***'";
             } else if (entry.value().get() instanceof List<?> items) {
-                shown = items.isEmpty() ? "[]" : "[" + String.join(", ", items.stream().map(String::valueOf).toList()) + "]";
+                shown = items.isEmpty()
+                        ? "[]"
+                        : "["
+                                + String.join(
+                                        ", ",
+                                        items.stream().map(String::valueOf).toList()) + "]";
             } else {
                 shown = String.valueOf(entry.value().get());
             }
-            out.append(entry.key().name()).append(": ").append(shown).append("    # ").append(entry.source())
-                    .append("; ").append(entry.key().environmentVariable()).append('\n');
+            out.append(entry.key().name())
+                    .append(": ")
+                    .append(shown)
+                    .append("    # ")
+                    .append(entry.source())
+                    .append("; ")
+                    .append(entry.key().environmentVariable())
+                    .append('\n');
         }
         return out.toString();
     }

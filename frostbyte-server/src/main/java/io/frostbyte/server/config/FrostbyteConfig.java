@@ -48,7 +48,8 @@ public record FrostbyteConfig(
 
     public record Workers(int threads, int maxConcurrentPerTenant, Duration lease) {}
 
-    public record Auth(String issuer, String algorithm, Path jwtKeyFile, Optional<String> jwtSecret, Path adminTokenFile) {
+    public record Auth(
+            String issuer, String algorithm, Path jwtKeyFile, Optional<String> jwtSecret, Path adminTokenFile) {
         @Override
         public String toString() {
             return "Auth[issuer=" + issuer + ", algorithm=" + algorithm + ", jwtKeyFile=" + jwtKeyFile + "]";
@@ -89,7 +90,10 @@ public record FrostbyteConfig(
                         config.bool("server.allow_plaintext"),
                         config.optionalString("metrics.bind")),
                 dataDir,
-                new Db(config.optionalString("db.url"), config.integer("db.pool_size"), config.integer("db.tenant_pool_size")),
+                new Db(
+                        config.optionalString("db.url"),
+                        config.integer("db.pool_size"),
+                        config.integer("db.tenant_pool_size")),
                 new Workers(
                         config.integer("workers.threads"),
                         config.integer("workers.max_concurrent_per_tenant"),

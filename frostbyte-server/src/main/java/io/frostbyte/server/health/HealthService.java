@@ -25,7 +25,13 @@ public final class HealthService implements AutoCloseable {
     public static final Duration CACHE_FOR = Duration.ofSeconds(2);
 
     /** A health report; {@code checks} keeps the checks' order. */
-    public record Report(String status, String version, String shape, String role, Map<String, CheckResult> checks, Instant checkedAt) {
+    public record Report(
+            String status,
+            String version,
+            String shape,
+            String role,
+            Map<String, CheckResult> checks,
+            Instant checkedAt) {
         public Report {
             checks = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(checks));
         }
@@ -43,7 +49,8 @@ public final class HealthService implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicReference<Report> cached = new AtomicReference<>();
 
-    public HealthService(List<HealthCheck> checks, String version, String shape, String role, Clock clock, Metrics metrics) {
+    public HealthService(
+            List<HealthCheck> checks, String version, String shape, String role, Clock clock, Metrics metrics) {
         this.checks = List.copyOf(checks);
         this.version = requireNonNull(version, "version is null");
         this.shape = requireNonNull(shape, "shape is null");

@@ -55,12 +55,21 @@ public final class ApiServer implements AutoCloseable {
                 }
             });
             for (Route route : routes) {
-                cfg.routes.addHttpHandler(route.method(), route.path(), ctx -> serve(ctx, route, authenticator, rateLimiter, metrics));
+                cfg.routes.addHttpHandler(
+                        route.method(), route.path(), ctx -> serve(ctx, route, authenticator, rateLimiter, metrics));
             }
             cfg.routes.exception(Exception.class, (failure, ctx) -> fail(ctx, failure));
+            // Javalin answers unmatched paths and methods itself; give them the error envelope too
+            cfg.routes.error(
+                    404, "*", ctx -> envelopeIfMissing(ctx, ErrorCode.RESOURCE_NOT_FOUND, "No such resource."));
+            cfg.routes.error(
+                    405, "*", ctx -> envelopeIfMissing(ctx, ErrorCode.VALIDATION_ERROR, "Method not allowed."));
             cfg.requestLogger.http((ctx, millis) -> {
                 String template = ctx.attribute(ROUTE);
-                metrics.recordRequest(template != null ? template : "unmatched", ctx.method().name(), ctx.statusCode(),
+                metrics.recordRequest(
+                        template != null ? template : "unmatched",
+                        ctx.method().name(),
+                        ctx.statusCode(),
                         System.nanoTime() - RequestContext.startedNanos(ctx));
                 MDC.remove("request_id");
                 MDC.remove("tenant_id");
@@ -75,18 +84,22 @@ public final class ApiServer implements AutoCloseable {
         return !"https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
     }
 
-    private static void serve(Context ctx, Route route, Authenticator authenticator, RateLimiter rateLimiter, Metrics metrics)
+    private static void serve(
+            Context ctx, Route route, Authenticator authenticator, RateLimiter rateLimiter, Metrics metrics)
             throws Exception {
         ctx.attribute(ROUTE, route.path());
         if (route.access().authenticated()) {
             Optional<String> pathTenant = route.access().tenantPathParam().map(ctx::pathParam);
             Authenticated caller = authenticator.authenticate(ctx.header("Authorization"), route.access(), pathTenant);
             RequestContext.principal(ctx, caller.principal());
-            TenantId tenant = caller.tenant().map(t -> t.tenantId()).orElse(caller.principal().tenantId());
+            TenantId tenant = caller.tenant()
+                    .map(t -> t.tenantId())
+                    .orElse(caller.principal().tenantId());
             MDC.put("tenant_id", tenant.value());
             if (route.rateLimit().isPresent()) {
                 int multiplier = caller.tenant().map(t -> t.tierMultiplier()).orElse(1);
-                RateLimiter.Decision decision = rateLimiter.tryAcquire(route.rateLimit().get(), tenant, multiplier);
+                RateLimiter.Decision decision =
+                        rateLimiter.tryAcquire(route.rateLimit().get(), tenant, multiplier);
                 ctx.header("X-RateLimit-Limit", Integer.toString(decision.limit()));
                 ctx.header("X-RateLimit-Remaining", Long.toString(decision.remaining()));
                 ctx.header("X-RateLimit-Reset", Long.toString(decision.resetSeconds()));
@@ -104,8 +117,11 @@ public final class ApiServer implements AutoCloseable {
         ErrorMapper.Mapped mapped = ErrorMapper.map(failure);
         String requestId = RequestContext.requestId(ctx);
         if (mapped.status() >= 500) {
-            LOG.error("request failed: code={} exception_class={} stack_trace_hash={}", mapped.code(),
-                    failure.getClass().getName(), ErrorMapper.stackTraceHash(failure));
+            LOG.error(
+                    "request failed: code={} exception_class={} stack_trace_hash={}",
+                    mapped.code(),
+                    failure.getClass().getName(),
+                    ErrorMapper.stackTraceHash(failure));
         } else {
             LOG.info("request refused: code={} status={}", mapped.code(), mapped.status());
         }
@@ -115,6 +131,15 @@ public final class ApiServer implements AutoCloseable {
         }
         ctx.header(RequestContext.REQUEST_ID_HEADER, requestId);
         ctx.status(mapped.status()).json(ErrorMapper.envelope(mapped, requestId));
+    }
+
+    private static void envelopeIfMissing(Context ctx, ErrorCode code, String message) {
+        String body = ctx.result();
+        if (body != null && body.startsWith("{\"success\":false")) {
+            return;
+        }
+        String requestId = RequestContext.requestId(ctx);
+        ctx.json(ErrorMapper.envelope(new ErrorMapper.Mapped(ctx.statusCode(), code, message, List.of()), requestId));
     }
 
     public ApiServer start(String host, int port) {

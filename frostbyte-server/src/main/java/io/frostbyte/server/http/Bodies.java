@@ -18,8 +18,10 @@ public final class Bodies {
 
     public static <T> T json(Context ctx, Class<T> type) {
         String contentType = ctx.contentType();
-        if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-            throw new FrostbyteException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "The request body must be application/json.");
+        if (contentType == null
+                || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            throw new FrostbyteException(
+                    ErrorCode.UNSUPPORTED_MEDIA_TYPE, "The request body must be application/json.");
         }
         byte[] body = read(ctx);
         try {
@@ -35,7 +37,8 @@ public final class Bodies {
             throw new FrostbyteException(
                     ErrorCode.VALIDATION_ERROR,
                     "Request body is invalid.",
-                    List.of(new FrostbyteException.ErrorDetail(field.isEmpty() ? "body" : field, null, "a valid value of the documented type")));
+                    List.of(new FrostbyteException.ErrorDetail(
+                            field.isEmpty() ? "body" : field, null, "a valid value of the documented type")));
         } catch (JsonProcessingException e) {
             throw new FrostbyteException(
                     ErrorCode.VALIDATION_ERROR,

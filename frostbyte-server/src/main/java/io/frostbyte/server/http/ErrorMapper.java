@@ -68,11 +68,16 @@ public final class ErrorMapper {
         StringBuilder text = new StringBuilder(failure.getClass().getName());
         StackTraceElement[] frames = failure.getStackTrace();
         for (int i = 0; i < Math.min(8, frames.length); i++) {
-            text.append('|').append(frames[i].getClassName()).append('.').append(frames[i].getMethodName())
-                    .append(':').append(frames[i].getLineNumber());
+            text.append('|')
+                    .append(frames[i].getClassName())
+                    .append('.')
+                    .append(frames[i].getMethodName())
+                    .append(':')
+                    .append(frames[i].getLineNumber());
         }
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest).substring(0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

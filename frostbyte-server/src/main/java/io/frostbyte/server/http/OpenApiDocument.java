@@ -25,10 +25,12 @@ public final class OpenApiDocument {
         }
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("openapi", "3.1.0");
-        document.put("info", Map.of(
-                "title", "Frostbyte API",
-                "version", version,
-                "description", "Multi-tenant document ETL pipeline for retrieval-augmented generation."));
+        document.put(
+                "info",
+                Map.of(
+                        "title", "Frostbyte API",
+                        "version", version,
+                        "description", "Multi-tenant document ETL pipeline for retrieval-augmented generation."));
         document.put("servers", List.of(Map.of("url", "/")));
         document.put("paths", paths);
         document.put("components", components());
@@ -49,20 +51,32 @@ public final class OpenApiDocument {
         }
         if (route.access().authenticated()) {
             operation.put("security", List.of(Map.of("bearerAuth", List.of())));
-            operation.put("x-frostbyte-roles", route.access().roles().stream().map(Role::wire).sorted().toList());
-            operation.put("x-frostbyte-scope", route.access().scope().orElseThrow().wire());
+            operation.put(
+                    "x-frostbyte-roles",
+                    route.access().roles().stream().map(Role::wire).sorted().toList());
+            operation.put(
+                    "x-frostbyte-scope", route.access().scope().orElseThrow().wire());
         } else {
             operation.put("security", List.of());
         }
         route.rateLimit().ifPresent(area -> operation.put("x-frostbyte-rate-limit-area", area.wire()));
-        route.requestBody().ifPresent(schema -> operation.put("requestBody", Map.of(
-                "required", true,
-                "content", Map.of("application/json", Map.of("schema", Map.of("$ref", "#/components/schemas/" + schema))))));
+        route.requestBody()
+                .ifPresent(schema -> operation.put(
+                        "requestBody",
+                        Map.of(
+                                "required",
+                                true,
+                                "content",
+                                Map.of(
+                                        "application/json",
+                                        Map.of("schema", Map.of("$ref", "#/components/schemas/" + schema))))));
         Map<String, Object> responses = new TreeMap<>();
         for (int status : route.responses()) {
-            responses.put(Integer.toString(status), status < 300
-                    ? Map.of("description", "Success", "content", Map.of(route.produces(), Map.of()))
-                    : errorResponse("Error"));
+            responses.put(
+                    Integer.toString(status),
+                    status < 300
+                            ? Map.of("description", "Success", "content", Map.of(route.produces(), Map.of()))
+                            : errorResponse("Error"));
         }
         if (route.access().authenticated()) {
             responses.put("401", errorResponse("AUTHENTICATION_REQUIRED, TOKEN_EXPIRED or TOKEN_REVOKED"));
@@ -78,51 +92,104 @@ public final class OpenApiDocument {
 
     private static Map<String, Object> errorResponse(String description) {
         return Map.of(
-                "description", description,
-                "content", Map.of("application/json", Map.of("schema", Map.of("$ref", "#/components/schemas/ErrorEnvelope"))));
+                "description",
+                description,
+                "content",
+                Map.of("application/json", Map.of("schema", Map.of("$ref", "#/components/schemas/ErrorEnvelope"))));
     }
 
     private static Map<String, Object> components() {
         Map<String, Object> schemas = new TreeMap<>();
-        schemas.put("ErrorEnvelope", Map.of(
-                "type", "object",
-                "required", List.of("success", "error"),
-                "properties", Map.of(
-                        "success", Map.of("const", false),
-                        "error", Map.of(
-                                "type", "object",
-                                "required", List.of("code", "message", "details", "request_id"),
-                                "properties", Map.of(
-                                        "code", Map.of("type", "string", "enum", errorCodes()),
-                                        "message", Map.of("type", "string"),
-                                        "details", Map.of("type", "array", "items", Map.of(
-                                                "type", "object",
-                                                "properties", Map.of(
-                                                        "field", Map.of("type", "string"),
-                                                        "value", Map.of(),
-                                                        "constraint", Map.of("type", "string")))),
-                                        "request_id", Map.of("type", "string")))))));
-        schemas.put("TokenRequest", Map.of(
-                "type", "object",
-                "required", List.of("sub", "role", "scopes"),
-                "properties", Map.of(
-                        "sub", Map.of("type", "string", "pattern", "^[A-Za-z0-9._:-]{1,64}$"),
-                        "role", Map.of("type", "string", "enum", List.of("tenant_user", "tenant_admin", "auditor")),
-                        "scopes", Map.of("type", "array", "items", Map.of("type", "string", "enum", List.of("ingest", "query", "audit"))),
-                        "ttl_seconds", Map.of("type", "integer", "minimum", 300, "maximum", 7776000, "default", 86400))));
-        schemas.put("ReasonRequest", Map.of(
-                "type", "object",
-                "required", List.of("reason"),
-                "properties", Map.of("reason", Map.of("type", "string", "minLength", 1, "maxLength", 500))));
+        schemas.put(
+                "ErrorEnvelope",
+                Map.of(
+                        "type", "object",
+                        "required", List.of("success", "error"),
+                        "properties",
+                                Map.of(
+                                        "success", Map.of("const", false),
+                                        "error",
+                                                Map.of(
+                                                        "type", "object",
+                                                        "required", List.of("code", "message", "details", "request_id"),
+                                                        "properties",
+                                                                Map.of(
+                                                                        "code",
+                                                                                Map.of(
+                                                                                        "type",
+                                                                                        "string",
+                                                                                        "enum",
+                                                                                        errorCodes()),
+                                                                        "message", Map.of("type", "string"),
+                                                                        "details",
+                                                                                Map.of(
+                                                                                        "type",
+                                                                                        "array",
+                                                                                        "items",
+                                                                                        Map.of(
+                                                                                                "type",
+                                                                                                "object",
+                                                                                                "properties",
+                                                                                                Map.of(
+                                                                                                        "field",
+                                                                                                                Map.of(
+                                                                                                                        "type",
+                                                                                                                        "string"),
+                                                                                                        "value",
+                                                                                                                Map
+                                                                                                                        .of(),
+                                                                                                        "constraint",
+                                                                                                                Map.of(
+                                                                                                                        "type",
+                                                                                                                        "string")))),
+                                                                        "request_id", Map.of("type", "string"))))));
+        schemas.put(
+                "TokenRequest",
+                Map.of(
+                        "type", "object",
+                        "required", List.of("sub", "role", "scopes"),
+                        "properties",
+                                Map.of(
+                                        "sub", Map.of("type", "string", "pattern", "^[A-Za-z0-9._:-]{1,64}$"),
+                                        "role",
+                                                Map.of(
+                                                        "type",
+                                                        "string",
+                                                        "enum",
+                                                        List.of("tenant_user", "tenant_admin", "auditor")),
+                                        "scopes",
+                                                Map.of(
+                                                        "type",
+                                                        "array",
+                                                        "items",
+                                                        Map.of(
+                                                                "type",
+                                                                "string",
+                                                                "enum",
+                                                                List.of("ingest", "query", "audit"))),
+                                        "ttl_seconds",
+                                                Map.of(
+                                                        "type", "integer", "minimum", 300, "maximum", 7776000,
+                                                        "default", 86400))));
+        schemas.put(
+                "ReasonRequest",
+                Map.of(
+                        "type", "object",
+                        "required", List.of("reason"),
+                        "properties", Map.of("reason", Map.of("type", "string", "minLength", 1, "maxLength", 500))));
         return Map.of(
-                "securitySchemes", Map.of("bearerAuth", Map.of("type", "http", "scheme", "bearer", "bearerFormat", "JWT")),
-                "schemas", schemas);
+                "securitySchemes",
+                Map.of("bearerAuth", Map.of("type", "http", "scheme", "bearer", "bearerFormat", "JWT")),
+                "schemas",
+                schemas);
     }
 
     private static List<String> errorCodes() {
         List<String> codes = new ArrayList<>();
         for (ErrorCode code : ErrorCode.values()) {
-            if (!code.isFileReason() && code != ErrorCode.CONFIG_INVALID && code != ErrorCode.KEYS_DESTROYED
+            if (!code.isFileReason()
+                    && code != ErrorCode.CONFIG_INVALID
+                    && code != ErrorCode.KEYS_DESTROYED
                     && code != ErrorCode.DECRYPTION_FAILED) {
                 codes.add(code.name());
             }

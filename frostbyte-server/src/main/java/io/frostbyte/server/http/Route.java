@@ -53,7 +53,11 @@ public record Route(
     }
 
     public List<String> pathParameters() {
-        return java.util.regex.Pattern.compile("\\{([a-z_]+)}").matcher(path).results().map(m -> m.group(1)).toList();
+        return java.util.regex.Pattern.compile("\\{([a-z_]+)}")
+                .matcher(path)
+                .results()
+                .map(m -> m.group(1))
+                .toList();
     }
 
     /** A small builder so the route table reads as a table. */
@@ -113,7 +117,18 @@ public record Route(
         }
 
         public Route build() {
-            return new Route(method, path, operationId, summary, tag, access, rateLimit, requestBody, responses, produces, handler);
+            return new Route(
+                    method,
+                    path,
+                    operationId,
+                    summary,
+                    tag,
+                    access,
+                    rateLimit,
+                    requestBody,
+                    responses,
+                    produces,
+                    handler);
         }
     }
 }

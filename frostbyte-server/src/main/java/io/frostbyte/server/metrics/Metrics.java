@@ -44,8 +44,12 @@ public final class Metrics implements AutoCloseable {
                 .tag("status_code", Integer.toString(status))
                 .publishPercentileHistogram(false)
                 .serviceLevelObjectives(
-                        Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100), Duration.ofMillis(500),
-                        Duration.ofSeconds(2), Duration.ofSeconds(10))
+                        Duration.ofMillis(5),
+                        Duration.ofMillis(25),
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(500),
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(10))
                 .register(registry)
                 .record(Duration.ofNanos(nanos));
     }
@@ -60,11 +64,16 @@ public final class Metrics implements AutoCloseable {
 
     /** A node-level gauge such as {@code frostbyte_tenant_cache_age_seconds}. */
     public void gauge(String name, String description, DoubleSupplier value) {
-        Gauge.builder(name, value).description(description).register(registry);
+        Gauge.builder(name, value, DoubleSupplier::getAsDouble)
+                .description(description)
+                .register(registry);
     }
 
     public void gauge(String name, String description, String tagKey, String tagValue, DoubleSupplier value) {
-        Gauge.builder(name, value).description(description).tag(tagKey, tagValue).register(registry);
+        Gauge.builder(name, value, DoubleSupplier::getAsDouble)
+                .description(description)
+                .tag(tagKey, tagValue)
+                .register(registry);
     }
 
     public String scrape() {

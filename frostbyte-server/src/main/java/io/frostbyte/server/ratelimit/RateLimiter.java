@@ -30,15 +30,18 @@ public final class RateLimiter {
     /** Buckets in this JVM only (the embedded shape). */
     public static RateLimiter inMemory() {
         Map<String, Bucket> local = new ConcurrentHashMap<>();
-        return new RateLimiter(key -> local.computeIfAbsent(key, k -> Bucket.builder()
-                .addLimit(configurationFor(k).getBandwidths()[0])
-                .build()));
+        return new RateLimiter(key -> local.computeIfAbsent(
+                key,
+                k -> Bucket.builder()
+                        .addLimit(configurationFor(k).getBandwidths()[0])
+                        .build()));
     }
 
     /** Buckets in a shared store (PostgreSQL through Bucket4j's JDBC proxy manager). */
     public static RateLimiter shared(ProxyManager<String> proxyManager) {
         requireNonNull(proxyManager, "proxyManager is null");
-        return new RateLimiter(key -> proxyManager.builder().build(key, (Supplier<BucketConfiguration>) () -> configurationFor(key)));
+        return new RateLimiter(
+                key -> proxyManager.builder().build(key, (Supplier<BucketConfiguration>) () -> configurationFor(key)));
     }
 
     /** Takes one token for the request. */

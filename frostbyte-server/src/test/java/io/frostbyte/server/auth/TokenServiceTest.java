@@ -47,13 +47,20 @@ class TokenServiceTest {
 
     private static void assertCode(Runnable call, ErrorCode code) {
         assertThatThrownBy(call::run)
-                .isInstanceOfSatisfying(FrostbyteException.class, e -> assertThat(e.code()).isEqualTo(code));
+                .isInstanceOfSatisfying(
+                        FrostbyteException.class, e -> assertThat(e.code()).isEqualTo(code));
     }
 
     @Test
     void a_verified_token_carries_the_claims_it_was_issued_with() {
-        IssuedToken issued = at(NOW, KEY).issue("vendor-dana", ACME, Role.TENANT_ADMIN,
-                EnumSet.of(Scope.INGEST, Scope.QUERY), Duration.ofHours(24), 3);
+        IssuedToken issued = at(NOW, KEY)
+                .issue(
+                        "vendor-dana",
+                        ACME,
+                        Role.TENANT_ADMIN,
+                        EnumSet.of(Scope.INGEST, Scope.QUERY),
+                        Duration.ofHours(24),
+                        3);
 
         Principal principal = at(NOW.plusSeconds(60), KEY).verify(issued.token());
 
@@ -69,7 +76,9 @@ class TokenServiceTest {
 
     @Test
     void an_expired_token_is_token_expired_after_the_60_second_skew() {
-        String token = at(NOW, KEY).issue("u1", ACME, Role.TENANT_USER, Set.of(Scope.QUERY), Duration.ofMinutes(5), 1).token();
+        String token = at(NOW, KEY)
+                .issue("u1", ACME, Role.TENANT_USER, Set.of(Scope.QUERY), Duration.ofMinutes(5), 1)
+                .token();
 
         assertThat(at(NOW.plusSeconds(300 + 59), KEY).verify(token).subject()).isEqualTo("u1");
         assertCode(() -> at(NOW.plusSeconds(300 + 61), KEY).verify(token), ErrorCode.TOKEN_EXPIRED);
@@ -77,18 +86,26 @@ class TokenServiceTest {
 
     @Test
     void a_token_signed_with_another_key_is_rejected() {
-        String token = at(NOW, OTHER_KEY).issue("u1", ACME, Role.TENANT_USER, Set.of(Scope.QUERY), Duration.ofHours(1), 1).token();
+        String token = at(NOW, OTHER_KEY)
+                .issue("u1", ACME, Role.TENANT_USER, Set.of(Scope.QUERY), Duration.ofHours(1), 1)
+                .token();
         assertCode(() -> at(NOW, KEY).verify(token), ErrorCode.AUTHENTICATION_REQUIRED);
     }
 
     @Test
     void malformed_and_tampered_tokens_are_rejected() {
-        String token = at(NOW, KEY).issue("u1", ACME, Role.TENANT_USER, Set.of(Scope.QUERY), Duration.ofHours(1), 1).token();
+        String token = at(NOW, KEY)
+                .issue("u1", ACME, Role.TENANT_USER, Set.of(Scope.QUERY), Duration.ofHours(1), 1)
+                .token();
         String[] parts = token.split("\\.");
-        String forgedClaims = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                new String(Base64.getUrlDecoder().decode(parts[1])).replace("tenant_user", "tenant_admin").getBytes());
+        String forgedClaims = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(new String(Base64.getUrlDecoder().decode(parts[1]))
+                        .replace("tenant_user", "tenant_admin")
+                        .getBytes());
 
-        for (String bad : List.of("", "abc", "a.b.c", token + "x", parts[0] + "." + forgedClaims + "." + parts[2], "x".repeat(9000))) {
+        for (String bad : List.of(
+                "", "abc", "a.b.c", token + "x", parts[0] + "." + forgedClaims + "." + parts[2], "x".repeat(9000))) {
             assertCode(() -> at(NOW, KEY).verify(bad), ErrorCode.AUTHENTICATION_REQUIRED);
         }
     }
@@ -96,9 +113,16 @@ class TokenServiceTest {
     @Test
     void an_unsigned_or_hs256_token_is_rejected_by_an_eddsa_service() throws Exception {
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer("frostbyte").audience("frostbyte").subject("u1")
-                .claim("tenant_id", "acme-corp").claim("role", "admin").claim("scopes", List.of("admin"))
-                .claim("epoch", 1).jwtID("j").expirationTime(Date.from(NOW.plusSeconds(600))).build();
+                .issuer("frostbyte")
+                .audience("frostbyte")
+                .subject("u1")
+                .claim("tenant_id", "acme-corp")
+                .claim("role", "admin")
+                .claim("scopes", List.of("admin"))
+                .claim("epoch", 1)
+                .jwtID("j")
+                .expirationTime(Date.from(NOW.plusSeconds(600)))
+                .build();
         String none = new com.nimbusds.jwt.PlainJWT(claims).serialize();
         SignedJWT hs = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
         hs.sign(new MACSigner(KEY.getX().decode().length >= 32 ? new byte[64] : new byte[64]));
@@ -110,7 +134,8 @@ class TokenServiceTest {
     @Test
     void a_token_of_another_issuer_is_rejected() {
         TokenService other = TokenService.ed25519("someone-else", KEY, "k", Clock.fixed(NOW, ZoneOffset.UTC));
-        String token = other.issue("u1", ACME, Role.TENANT_USER, Set.of(Scope.QUERY), Duration.ofHours(1), 1).token();
+        String token = other.issue("u1", ACME, Role.TENANT_USER, Set.of(Scope.QUERY), Duration.ofHours(1), 1)
+                .token();
         assertCode(() -> at(NOW, KEY).verify(token), ErrorCode.AUTHENTICATION_REQUIRED);
     }
 
@@ -118,10 +143,13 @@ class TokenServiceTest {
     void hs256_tokens_verify_with_the_same_secret_only() {
         String secret = "k".repeat(64);
         TokenService hs = TokenService.hs256("frostbyte", secret, Clock.fixed(NOW, ZoneOffset.UTC));
-        String token = hs.issue("u1", ACME, Role.TENANT_USER, Set.of(Scope.QUERY), Duration.ofHours(1), 1).token();
+        String token = hs.issue("u1", ACME, Role.TENANT_USER, Set.of(Scope.QUERY), Duration.ofHours(1), 1)
+                .token();
 
         assertThat(hs.verify(token).subject()).isEqualTo("u1");
-        assertCode(() -> TokenService.hs256("frostbyte", "j".repeat(64), Clock.fixed(NOW, ZoneOffset.UTC)).verify(token),
+        assertCode(
+                () -> TokenService.hs256("frostbyte", "j".repeat(64), Clock.fixed(NOW, ZoneOffset.UTC))
+                        .verify(token),
                 ErrorCode.AUTHENTICATION_REQUIRED);
         assertCode(() -> TokenService.hs256("frostbyte", "short", Clock.systemUTC()), ErrorCode.CONFIG_INVALID);
     }
@@ -129,20 +157,44 @@ class TokenServiceTest {
     @Test
     void issuing_enforces_roles_tenants_scopes_subjects_and_lifetimes() {
         TokenService service = at(NOW, KEY);
-        assertCode(() -> service.issue("u1", ACME, Role.ADMIN, Set.of(Scope.ADMIN), Duration.ofHours(1), 1), ErrorCode.VALIDATION_ERROR);
-        assertCode(() -> service.issue("u1", TenantId.PLATFORM, Role.TENANT_USER, Set.of(Scope.QUERY), Duration.ofHours(1), 1),
+        assertCode(
+                () -> service.issue("u1", ACME, Role.ADMIN, Set.of(Scope.ADMIN), Duration.ofHours(1), 1),
                 ErrorCode.VALIDATION_ERROR);
-        assertCode(() -> service.issue("u1", ACME, Role.TENANT_USER, Set.of(Scope.AUDIT), Duration.ofHours(1), 1),
+        assertCode(
+                () -> service.issue(
+                        "u1", TenantId.PLATFORM, Role.TENANT_USER, Set.of(Scope.QUERY), Duration.ofHours(1), 1),
                 ErrorCode.VALIDATION_ERROR);
-        assertCode(() -> service.issue("dana@example.com", ACME, Role.TENANT_USER, Set.of(Scope.QUERY), Duration.ofHours(1), 1),
+        assertCode(
+                () -> service.issue("u1", ACME, Role.TENANT_USER, Set.of(Scope.AUDIT), Duration.ofHours(1), 1),
                 ErrorCode.VALIDATION_ERROR);
-        assertCode(() -> service.issue("u1", ACME, Role.TENANT_USER, Set.of(Scope.QUERY), Duration.ofDays(91), 1),
+        assertCode(
+                () -> service.issue(
+                        "dana@example.com", ACME, Role.TENANT_USER, Set.of(Scope.QUERY), Duration.ofHours(1), 1),
                 ErrorCode.VALIDATION_ERROR);
-        assertCode(() -> service.issue("u1", ACME, Role.TENANT_USER, Set.of(), Duration.ofHours(1), 1), ErrorCode.VALIDATION_ERROR);
+        assertCode(
+                () -> service.issue("u1", ACME, Role.TENANT_USER, Set.of(Scope.QUERY), Duration.ofDays(91), 1),
+                ErrorCode.VALIDATION_ERROR);
+        assertCode(
+                () -> service.issue("u1", ACME, Role.TENANT_USER, Set.of(), Duration.ofHours(1), 1),
+                ErrorCode.VALIDATION_ERROR);
 
-        assertThat(service.issue("auditor-1", TenantId.PLATFORM, Role.AUDITOR, Set.of(Scope.AUDIT), Duration.ofDays(90), 1).jti())
+        assertThat(service.issue(
+                                "auditor-1",
+                                TenantId.PLATFORM,
+                                Role.AUDITOR,
+                                Set.of(Scope.AUDIT),
+                                Duration.ofDays(90),
+                                1)
+                        .jti())
                 .isNotBlank();
-        assertThat(service.issue("root", TenantId.PLATFORM, Role.ADMIN, EnumSet.allOf(Scope.class), Duration.ofDays(1), 1).jti())
+        assertThat(service.issue(
+                                "root",
+                                TenantId.PLATFORM,
+                                Role.ADMIN,
+                                EnumSet.allOf(Scope.class),
+                                Duration.ofDays(1),
+                                1)
+                        .jti())
                 .isNotBlank();
     }
 }

@@ -81,7 +81,9 @@ class ConfigLoaderTest {
         EffectiveConfig config = load(Map.of());
 
         expected.forEach((key, value) -> assertThat(config.value(key)).as(key).contains(value));
-        assertThat(config.list("intake.enabled_types")).containsExactlyElementsOf(ConfigSchema.DEFAULT_TYPES).hasSize(7);
+        assertThat(config.list("intake.enabled_types"))
+                .containsExactlyElementsOf(ConfigSchema.DEFAULT_TYPES)
+                .hasSize(7);
         assertThat(config.optionalString("db.url")).isEmpty();
         assertThat(config.optionalPath("keys.master_key_file")).isEmpty();
         assertThat(config.entries().values()).allMatch(e -> e.source().equals("default"));
@@ -92,11 +94,13 @@ class ConfigLoaderTest {
         for (ConfigKey key : ConfigSchema.keys()) {
             assertThat(key.description()).as(key.name()).isNotBlank();
             assertThat(key.environmentVariable())
-                    .isEqualTo("FROSTBYTE_" + key.name().toUpperCase(java.util.Locale.ROOT).replace(".", "__"));
+                    .isEqualTo("FROSTBYTE_"
+                            + key.name().toUpperCase(java.util.Locale.ROOT).replace(".", "__"));
         }
         assertThat(ConfigSchema.key("intake.max_request_gb").orElseThrow().environmentVariable())
                 .isEqualTo("FROSTBYTE_INTAKE__MAX_REQUEST_GB");
-        assertThat(ConfigSchema.key("data_dir").orElseThrow().environmentVariable()).isEqualTo("FROSTBYTE_DATA_DIR");
+        assertThat(ConfigSchema.key("data_dir").orElseThrow().environmentVariable())
+                .isEqualTo("FROSTBYTE_DATA_DIR");
     }
 
     @Test
@@ -115,7 +119,10 @@ class ConfigLoaderTest {
     @Test
     void shape_decides_the_shape_dependent_defaults() {
         EffectiveConfig config = load(Map.of(
-                "FROSTBYTE_SHAPE", "scaled", "FROSTBYTE_DB__URL", "jdbc:postgresql://db:5432/frostbyte?user=fb&password=pw"));
+                "FROSTBYTE_SHAPE",
+                "scaled",
+                "FROSTBYTE_DB__URL",
+                "jdbc:postgresql://db:5432/frostbyte?user=fb&password=pw"));
 
         assertThat(config.string("server.bind")).isEqualTo("0.0.0.0");
         assertThat(config.bool("server.allow_plaintext")).isFalse();
@@ -138,11 +145,20 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> load(Map.of("FROSTBYTE_SERVER__PROT", "9000")))
                 .isInstanceOfSatisfying(FrostbyteException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.CONFIG_INVALID);
-                    assertThat(e.getMessage()).contains("FROSTBYTE_SERVER__PROT").contains("server.prot");
+                    assertThat(e.getMessage())
+                            .contains("FROSTBYTE_SERVER__PROT")
+                            .contains("server.prot");
                 });
 
         EffectiveConfig config = load(Map.of(
-                "FROSTBYTE_URL", "http://x", "FROSTBYTE_TOKEN", "t", "FROSTBYTE_TEST_DB_URL", "jdbc:x", "PATH", "/bin"));
+                "FROSTBYTE_URL",
+                "http://x",
+                "FROSTBYTE_TOKEN",
+                "t",
+                "FROSTBYTE_TEST_DB_URL",
+                "jdbc:x",
+                "PATH",
+                "/bin"));
         assertThat(config.integer("server.port")).isEqualTo(8080);
     }
 
@@ -157,7 +173,8 @@ class ConfigLoaderTest {
                 .hasMessageContaining("'shape' must be one of [embedded, scaled, offline]");
         assertThatThrownBy(() -> load(Map.of("FROSTBYTE_SERVER__ALLOW_PLAINTEXT", "yes")))
                 .hasMessageContaining("'server.allow_plaintext' must be true or false");
-        assertThatThrownBy(() -> load(Map.of("FROSTBYTE_INTAKE__ENABLED_TYPES", "application/pdf,application/x-msdownload")))
+        assertThatThrownBy(() ->
+                        load(Map.of("FROSTBYTE_INTAKE__ENABLED_TYPES", "application/pdf,application/x-msdownload")))
                 .hasMessageContaining("'intake.enabled_types'")
                 .hasMessageContaining("application/x-msdownload");
     }
@@ -181,10 +198,12 @@ class ConfigLoaderTest {
 
     @Test
     void hs256_needs_a_secret_of_at_least_64_bytes() {
-        assertThatThrownBy(() -> load(Map.of("FROSTBYTE_AUTH__JWT_ALGORITHM", "HS256", "FROSTBYTE_AUTH__JWT_SECRET", "short")))
+        assertThatThrownBy(() ->
+                        load(Map.of("FROSTBYTE_AUTH__JWT_ALGORITHM", "HS256", "FROSTBYTE_AUTH__JWT_SECRET", "short")))
                 .hasMessageContaining("'auth.jwt_secret' must be at least 64 bytes")
                 .hasMessageNotContaining("short");
-        EffectiveConfig ok = load(Map.of("FROSTBYTE_AUTH__JWT_ALGORITHM", "HS256", "FROSTBYTE_AUTH__JWT_SECRET", "s".repeat(64)));
+        EffectiveConfig ok =
+                load(Map.of("FROSTBYTE_AUTH__JWT_ALGORITHM", "HS256", "FROSTBYTE_AUTH__JWT_SECRET", "s".repeat(64)));
         assertThat(ok.string("auth.jwt_algorithm")).isEqualTo("HS256");
     }
 
@@ -205,7 +224,8 @@ class ConfigLoaderTest {
     void a_secret_given_twice_fails() throws IOException {
         Path secret = dir.resolve("s");
         Files.writeString(secret, "x");
-        assertThatThrownBy(() -> load(Map.of("FROSTBYTE_DB__URL_FILE", secret.toString(), "FROSTBYTE_DB__URL", "jdbc:postgresql://a/b")))
+        assertThatThrownBy(() -> load(Map.of(
+                        "FROSTBYTE_DB__URL_FILE", secret.toString(), "FROSTBYTE_DB__URL", "jdbc:postgresql://a/b")))
                 .hasMessageContaining("db.url_file");
     }
 

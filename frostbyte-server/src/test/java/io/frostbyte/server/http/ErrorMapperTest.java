@@ -44,7 +44,9 @@ class ErrorMapperTest {
     @Test
     void the_envelope_always_has_a_details_array_and_the_request_id() {
         Map<String, Object> envelope = ErrorMapper.envelope(
-                ErrorMapper.map(new FrostbyteException(ErrorCode.VALIDATION_ERROR, "Request body is invalid.",
+                ErrorMapper.map(new FrostbyteException(
+                        ErrorCode.VALIDATION_ERROR,
+                        "Request body is invalid.",
                         List.of(new FrostbyteException.ErrorDetail("top_k", 500, "1 <= top_k <= 50")))),
                 "req-12345678");
 
@@ -55,8 +57,9 @@ class ErrorMapperTest {
         assertThat((List<?>) error.get("details")).hasSize(1);
 
         @SuppressWarnings("unchecked")
-        Map<String, Object> empty = (Map<String, Object>) ErrorMapper.envelope(
-                ErrorMapper.map(new FrostbyteException(ErrorCode.RESOURCE_NOT_FOUND, "No.")), "r").get("error");
+        Map<String, Object> empty = (Map<String, Object>)
+                ErrorMapper.envelope(ErrorMapper.map(new FrostbyteException(ErrorCode.RESOURCE_NOT_FOUND, "No.")), "r")
+                        .get("error");
         assertThat((List<?>) empty.get("details")).isEmpty();
     }
 

@@ -31,7 +31,8 @@ class RateLimiterTest {
             limiter.tryAcquire(RateLimitArea.INGEST, ACME, 1);
         }
         assertThat(limiter.tryAcquire(RateLimitArea.INGEST, ACME, 1).allowed()).isFalse();
-        assertThat(limiter.tryAcquire(RateLimitArea.INGEST, GLOBEX, 1).allowed()).isTrue();
+        assertThat(limiter.tryAcquire(RateLimitArea.INGEST, GLOBEX, 1).allowed())
+                .isTrue();
         assertThat(limiter.tryAcquire(RateLimitArea.QUERY, ACME, 1).allowed()).isTrue();
     }
 
