@@ -35,6 +35,7 @@ import io.frostbyte.server.health.HealthService;
 import io.frostbyte.server.http.ApiServer;
 import io.frostbyte.server.http.OpenApiDocument;
 import io.frostbyte.server.http.Route;
+import io.frostbyte.server.metrics.JobMetrics;
 import io.frostbyte.server.metrics.Metrics;
 import io.frostbyte.server.ratelimit.RateLimiter;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
@@ -143,12 +144,13 @@ public final class FrostbyteNode implements AutoCloseable {
                     "Age of this node's tenant-state cache",
                     () -> Math.min(cache.ageSeconds(), 1e9));
 
+            JobMetrics jobMetrics = new JobMetrics(b.jobs, metrics);
             Optional<WorkerPool> workers = Optional.empty();
             if (config.server().role().runsWorkers() && !handlers.isEmpty()) {
                 WorkerPool.Settings settings = WorkerPool.Settings.defaults(workerId())
                         .withThreads(config.workers().threads())
                         .withShutdownTimeout(SHUTDOWN_GRACE);
-                workers = Optional.of(push(b, WorkerPool.start(b.jobs, handlers, settings)));
+                workers = Optional.of(push(b, WorkerPool.start(b.jobs, handlers, settings, jobMetrics)));
             }
 
             if (config.server().role().runsApi()) {

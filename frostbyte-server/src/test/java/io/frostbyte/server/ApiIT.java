@@ -412,6 +412,8 @@ class ApiIT {
                 .contains(
                         "frostbyte_api_request_duration_seconds_count{method=\"GET\",route=\"/api/v1/ingest/{tenant_id}/limits\",status_code=\"200\"}");
         assertThat(metrics).contains("frostbyte_tenant_cache_age_seconds");
+        assertThat(metrics).contains("frostbyte_job_queue_depth{stage=\"parse\"}");
+        assertThat(metrics).contains("frostbyte_dlq_depth{stage=\"embed\"}");
         assertThat(metrics).contains("frostbyte_health_check_up{check=\"postgres\"}");
         assertThat(metrics).doesNotContain("acme-corp/limits");
     }

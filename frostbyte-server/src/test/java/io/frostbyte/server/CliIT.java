@@ -62,6 +62,16 @@ class CliIT {
     }
 
     @Test
+    void config_show_describe_documents_every_key_with_its_default() {
+        Run run = run(environment(), "config", "show", "--describe");
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("# HTTP port; 0 picks a free one. Default: 8080.\nserver.port: 8080");
+        assertThat(run.out()).contains("Default: embedded: 127.0.0.1, scaled: 0.0.0.0, offline: 0.0.0.0.");
+        assertThat(run.out().indexOf("shape:")).isLessThan(run.out().indexOf("server.port:"));
+    }
+
+    @Test
     void an_invalid_configuration_stops_with_a_message_naming_the_key() {
         Run run = run(Map.of("FROSTBYTE_SERVER__PORT", "-1"), "config", "show");
 

@@ -28,12 +28,17 @@ public final class ConfigCommand implements Runnable {
         @Mixin
         ConfigOptions options;
 
+        @picocli.CommandLine.Option(
+                names = "--describe",
+                description = "Precede every key with its description and default.")
+        boolean describe;
+
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
-            spec.commandLine().getOut().print(options.effective(Map.of()).render());
+            spec.commandLine().getOut().print(options.effective(Map.of()).render(describe));
             spec.commandLine().getOut().flush();
         }
     }

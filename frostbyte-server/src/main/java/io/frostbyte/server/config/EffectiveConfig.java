@@ -82,36 +82,49 @@ public final class EffectiveConfig {
 
     /** The effective configuration as YAML-like lines, one key each, secrets shown as {@code ***}. */
     public String render() {
+        return render(false);
+    }
+
+    /**
+     * The effective configuration in documentation order, one key per line with its source and environment variable,
+     * secrets shown as {@code ***}; with {@code describe}, each key is preceded by its description and default.
+     */
+    public String render(boolean describe) {
         StringBuilder out = new StringBuilder();
         out.append("# effective Frostbyte configuration (shape ")
                 .append(shape.wire())
                 .append(")\n");
-        for (Entry entry : entries.values()) {
-            String shown;
-            if (entry.value().isEmpty()) {
-                shown = "~";
-            } else if (entry.key().secret()) {
-                shown = "'***'";
-            } else if (entry.value().get() instanceof List<?> items) {
-                shown = items.isEmpty()
-                        ? "[]"
-                        : "["
-                                + String.join(
-                                        ", ",
-                                        items.stream().map(String::valueOf).toList()) + "]";
-            } else {
-                shown = String.valueOf(entry.value().get());
+        for (ConfigKey key : ConfigSchema.keys()) {
+            Entry entry = entries.get(key.name());
+            if (describe) {
+                out.append("\n# ")
+                        .append(key.description())
+                        .append(" Default: ")
+                        .append(key.describeDefault());
+                out.append(key.secret() ? ". Secret: may be given as " + key.name() + "_file." : ".")
+                        .append('\n');
             }
-            out.append(entry.key().name())
+            out.append(key.name())
                     .append(": ")
-                    .append(shown)
+                    .append(shown(entry))
                     .append("    # ")
-                    .append(entry.source())
-                    .append("; ")
-                    .append(entry.key().environmentVariable())
-                    .append('\n');
+                    .append(entry.source());
+            out.append("; ").append(key.environmentVariable()).append('\n');
         }
         return out.toString();
+    }
+
+    private static String shown(Entry entry) {
+        if (entry.value().isEmpty()) {
+            return "~";
+        }
+        if (entry.key().secret()) {
+            return "'***'";
+        }
+        if (entry.value().get() instanceof List<?> items) {
+            return "[" + String.join(", ", items.stream().map(String::valueOf).toList()) + "]";
+        }
+        return String.valueOf(entry.value().get());
     }
 
     private static FrostbyteException missing(String key) {

@@ -15,14 +15,16 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 
-/** The one JSON mapper of the API: snake_case, RFC 3339 UTC timestamps with milliseconds, sorted map keys, bounded input. */
+/**
+ * The one JSON mapper of the API: snake_case, RFC 3339 UTC timestamps with milliseconds, bounded input. Maps keep
+ * their insertion order (responses read top-down); anything hashed or signed is canonicalized separately (JCS).
+ */
 public final class Json {
     private static final DateTimeFormatter RFC3339_MILLIS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
