@@ -10,7 +10,7 @@ CREATE TABLE tenants (
     contact_email    text,
     state            text        NOT NULL
                      CONSTRAINT tenants_state_known CHECK (state IN (
-                         'PENDING', 'PROVISIONING', 'PROVISIONING_FAILED', 'ACTIVE', 'SUSPENDED',
+                         'PENDING', 'PROVISIONING', 'FAILED', 'ACTIVE', 'SUSPENDED',
                          'DEPROVISIONING', 'DEPROVISIONED')),
     tier             text        NOT NULL DEFAULT 'standard'
                      CONSTRAINT tenants_tier_known CHECK (tier IN ('standard', 'premium', 'enterprise')),

@@ -4,7 +4,7 @@ package io.frostbyte.core.tenant;
 public enum TenantState {
     PENDING,
     PROVISIONING,
-    PROVISIONING_FAILED,
+    FAILED,
     ACTIVE,
     SUSPENDED,
     DEPROVISIONING,
