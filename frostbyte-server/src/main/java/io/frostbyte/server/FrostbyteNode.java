@@ -37,6 +37,7 @@ import io.frostbyte.server.http.OpenApiDocument;
 import io.frostbyte.server.http.Route;
 import io.frostbyte.server.metrics.JobMetrics;
 import io.frostbyte.server.metrics.Metrics;
+import io.frostbyte.server.metrics.MetricsListener;
 import io.frostbyte.server.ratelimit.RateLimiter;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
@@ -220,7 +221,18 @@ public final class FrostbyteNode implements AutoCloseable {
                 config.intake().maxFileSizeMb(),
                 config.intake().maxRequestGb(),
                 config.intake().enabledTypes());
-        routes.set(ApiRoutes.build(system, admin, ingest));
+        routes.set(ApiRoutes.build(
+                system, admin, ingest, config.server().metricsBind().isEmpty()));
+        if (config.server().metricsBind().isPresent()) {
+            try {
+                push(b, MetricsListener.start(config.server().metricsBind().get(), metrics));
+            } catch (IOException e) {
+                throw new FrostbyteException(
+                        ErrorCode.CONFIG_INVALID,
+                        "metrics.bind cannot be bound: "
+                                + config.server().metricsBind().get());
+            }
+        }
         b.routes = routes.get();
         RateLimiter rateLimiter = config.sharedRateLimits()
                 ? RateLimiter.shared(Bucket4jPostgreSQL.selectForUpdateBasedBuilder(

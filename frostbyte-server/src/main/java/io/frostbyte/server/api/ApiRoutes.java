@@ -14,8 +14,9 @@ import java.util.List;
 public final class ApiRoutes {
     private ApiRoutes() {}
 
-    public static List<Route> build(SystemController system, AdminController admin, IngestController ingest) {
-        return List.of(
+    public static List<Route> build(
+            SystemController system, AdminController admin, IngestController ingest, boolean metricsOnApiPort) {
+        List<Route> routes = new java.util.ArrayList<>(List.of(
                 get("/health", system::health)
                         .operation("health", "Health of this node and its dependencies (spec/09 9.5)")
                         .tag("system")
@@ -25,11 +26,6 @@ public final class ApiRoutes {
                         .operation("ready", "Readiness: migrations applied, database reachable, tenant cache fresh")
                         .tag("system")
                         .responses(200, 503)
-                        .build(),
-                get("/metrics", system::metrics)
-                        .operation("metrics", "Prometheus metrics")
-                        .tag("system")
-                        .produces("text/plain")
                         .build(),
                 get("/api/v1/openapi.json", system::openApi)
                         .operation("openapi", "This OpenAPI document")
@@ -69,6 +65,16 @@ public final class ApiRoutes {
                         .rateLimit(RateLimitArea.ADMIN)
                         .requestBody("ReasonRequest")
                         .responses(200, 400, 404, 409, 413, 415)
-                        .build());
+                        .build()));
+        if (metricsOnApiPort) {
+            routes.add(
+                    2,
+                    get("/metrics", system::metrics)
+                            .operation("metrics", "Prometheus metrics")
+                            .tag("system")
+                            .produces("text/plain")
+                            .build());
+        }
+        return List.copyOf(routes);
     }
 }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = FrostbyteCommand.VersionProvider.class,
         description = "Multi-tenant document ETL pipeline for retrieval-augmented generation.",
-        subcommands = {ServeCommand.class, ConfigCommand.class, TokenCommand.class})
+        subcommands = {ServeCommand.class, ConfigCommand.class, TokenCommand.class, TenantCommand.class})
 public final class FrostbyteCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -33,6 +33,9 @@ public final class FrostbyteCommand implements Runnable {
             public <K> K create(Class<K> type) throws Exception {
                 if (type == ConfigOptions.class) {
                     return (K) new ConfigOptions(environment);
+                }
+                if (type == ClientOptions.class) {
+                    return (K) new ClientOptions(environment);
                 }
                 return CommandLine.defaultFactory().create(type);
             }

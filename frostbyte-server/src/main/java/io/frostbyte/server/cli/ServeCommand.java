@@ -39,6 +39,10 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
             overrides.put("FROSTBYTE_SERVER__PORT", port.toString());
         }
         FrostbyteConfig config = options.load(overrides);
+        org.slf4j.Logger root = org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        if (root instanceof ch.qos.logback.classic.Logger logback) {
+            logback.setLevel(ch.qos.logback.classic.Level.toLevel(config.loggingLevel()));
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.println("Starting Frostbyte (" + config.shape().wire() + ", data in " + config.dataDir() + ") ...");
         out.flush();

@@ -330,6 +330,21 @@ public final class ConfigLoader {
                     null,
                     "generation.endpoint and generation.model are required for the openai answerer"));
         }
+        config.optionalString("metrics.bind").ifPresent(bind -> {
+            int colon = bind.lastIndexOf(':');
+            boolean valid = colon > 0;
+            if (valid) {
+                try {
+                    int port = Integer.parseInt(bind.substring(colon + 1));
+                    valid = port >= 1 && port <= 65535;
+                } catch (NumberFormatException e) {
+                    valid = false;
+                }
+            }
+            if (!valid) {
+                errors.add(new ErrorDetail("metrics.bind", bind, "host:port, e.g. 10.0.0.5:9090"));
+            }
+        });
         if (config.string("server.role").equals("worker") && config.shape() == Shape.EMBEDDED) {
             errors.add(new ErrorDetail(
                     "server.role",

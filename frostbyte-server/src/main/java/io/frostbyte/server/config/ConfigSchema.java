@@ -281,7 +281,10 @@ public final class ConfigSchema {
         string("provisioning.hetzner.location", "Hetzner location.", "nbg1");
 
         integer("backup.retention_days", "Backup retention, stated in deletion receipts.", 30, 0, 3650);
-        string("metrics.bind", "Address of /metrics; none: same as the API.", null);
+        string(
+                "metrics.bind",
+                "host:port of a separate listener serving only /metrics (e.g. a private interface); none: /metrics on the API port.",
+                null);
         enumKey("logging.level", "Log level.", "INFO", "TRACE", "DEBUG", "INFO", "WARN", "ERROR");
         add(
                 "ratelimit.store",
