@@ -22,6 +22,7 @@ public final class BenchMain implements Callable<Integer> {
 
     static {
         register(new JobQueueSuite());
+        register(new AuditSuite());
     }
 
     private static void register(BenchSuite suite) {

@@ -463,7 +463,7 @@ public final class TenantKeyring {
         return new KeyVersion(version.version(), version.keyId(), status, version.createdAt(), version.destroyedAt());
     }
 
-    private static String keysetId(TenantId tenantId) {
+    static String keysetId(TenantId tenantId) {
         return "kek-" + tenantId.value();
     }
 

@@ -31,6 +31,13 @@ import org.slf4j.LoggerFactory;
  * <p>Credentials in the URL ({@code user}, {@code password} parameters) are moved into connection properties: the URL
  * that the pool, Flyway and the logs see carries no password, and {@link #toString()} shows it redacted.
  *
+ * <p>Two sets of privileges: migrations, and {@link #adminDataSource()}, use the credentials of the URL (the owner of
+ * the schema, in the embedded shape the superuser); the pool behind {@link #dataSource()} and {@link #inTransaction}
+ * switches every session to the role {@value #APP_ROLE} at start ({@code options=-c role=frostbyte_app}), which may
+ * read and write the control tables but only insert into and read the audit tables (spec/06 AUD-3). With the superuser
+ * as login this is defence in depth (a session could {@code SET ROLE} back); a deployment that wants a hard boundary
+ * logs the application in as a member of {@value #APP_ROLE} that is not the schema owner.
+ *
  * <p>Thread-safe. {@link #inTransaction} runs each call in its own transaction on a pooled connection.
  */
 public final class Database implements AutoCloseable {
@@ -40,21 +47,24 @@ public final class Database implements AutoCloseable {
     public static final String CONTROL_DATABASE = "frostbyte";
 
     public static final String MIGRATIONS = "classpath:db/control";
+
+    /** The role application sessions run as (created by migration V3). */
+    public static final String APP_ROLE = "frostbyte_app";
+
+    private static final String APP_ROLE_OPTIONS = "-c role=" + APP_ROLE;
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(2);
 
     private final JdbcUrl url;
     private final HikariDataSource pool;
+    private final HikariDataSource adminPool;
     private final int migrationsApplied;
 
     private Database(JdbcUrl url, int poolSize) {
         this.url = url;
+        // migrations first: the application role the pool switches to is created by them
+        this.migrationsApplied = migrate();
         this.pool = pool(url, poolSize);
-        try {
-            this.migrationsApplied = migrate();
-        } catch (RuntimeException e) {
-            pool.close();
-            throw e;
-        }
+        this.adminPool = adminPool(url);
     }
 
     /**
@@ -111,9 +121,21 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** The pooled data source; connections must be closed by whoever borrows them. */
+    /**
+     * The pooled data source, sessions running as {@value #APP_ROLE}; connections must be closed by whoever borrows
+     * them.
+     */
     public DataSource dataSource() {
         return pool;
+    }
+
+    /**
+     * A small pool (at most 2 connections, none kept idle) with the URL's own credentials, for what the application
+     * role may not do: migrations, tenant provisioning ({@code CREATE DATABASE}, roles), {@code VACUUM FULL}.
+     * Connections must be closed by whoever borrows them.
+     */
+    public DataSource adminDataSource() {
+        return adminPool;
     }
 
     /** How many migrations this instance applied when it started (0 when the schema was already current). */
@@ -208,6 +230,7 @@ public final class Database implements AutoCloseable {
     public Connection openDedicatedConnection() throws SQLException {
         Properties properties = url.credentials();
         properties.setProperty("ApplicationName", "frostbyte-listener");
+        properties.setProperty("options", APP_ROLE_OPTIONS);
         Connection connection = new Driver().connect(url.withoutCredentials().url(), properties);
         if (connection == null) {
             throw new SQLException("the PostgreSQL driver did not accept the URL", "08001");
@@ -222,12 +245,31 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.close();
+        try {
+            pool.close();
+        } finally {
+            adminPool.close();
+        }
     }
 
     @Override
     public String toString() {
         return "Database[" + url.redacted() + "]";
+    }
+
+    private static HikariDataSource adminPool(JdbcUrl url) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("frostbyte-control-admin");
+        config.setJdbcUrl(url.withoutCredentials().url());
+        url.user().ifPresent(config::setUsername);
+        url.password().ifPresent(config::setPassword);
+        config.setMaximumPoolSize(2);
+        config.setMinimumIdle(0);
+        config.setIdleTimeout(Duration.ofSeconds(30).toMillis());
+        config.setInitializationFailTimeout(-1); // connect on first use, not at start
+        config.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
+        config.addDataSourceProperty("ApplicationName", "frostbyte-admin");
+        return new HikariDataSource(config);
     }
 
     private static int checkPoolSize(int poolSize) {
@@ -247,6 +289,7 @@ public final class Database implements AutoCloseable {
         config.setMinimumIdle(Math.min(2, poolSize));
         config.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
         config.addDataSourceProperty("ApplicationName", "frostbyte");
+        config.addDataSourceProperty("options", APP_ROLE_OPTIONS);
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * <p>Each call is one transaction; {@link #replace} and {@link #destroy} lock the row, so concurrent writers are
  * serialised and the revision check is exact. {@link #destroy} then runs {@code VACUUM FULL tenant_keysets} so the
  * erased key bytes do not linger in dead tuples; WAL segments and backups taken before still hold them until they age
- * out. Thread-safe.
+ * out. {@code VACUUM FULL} needs the table's owner: give the store the admin data source
+ * ({@link Database#adminDataSource()}) for it; with the application role it is skipped with a warning. Thread-safe.
  */
 public final class PostgresTenantKeysetStore implements TenantKeysetStore {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresTenantKeysetStore.class);
@@ -54,9 +55,20 @@ public final class PostgresTenantKeysetStore implements TenantKeysetStore {
             """;
 
     private final DataSource dataSource;
+    private final DataSource maintenance;
 
+    /** A store that vacuums with the same data source (it must then own {@code tenant_keysets}). */
     public PostgresTenantKeysetStore(DataSource dataSource) {
+        this(dataSource, dataSource);
+    }
+
+    /**
+     * @param dataSource the application pool, for reads and writes
+     * @param maintenance the table owner's data source, for {@code VACUUM FULL} after a destruction
+     */
+    public PostgresTenantKeysetStore(DataSource dataSource, DataSource maintenance) {
         this.dataSource = requireNonNull(dataSource, "dataSource is null");
+        this.maintenance = requireNonNull(maintenance, "maintenance is null");
     }
 
     @Override
@@ -166,7 +178,7 @@ public final class PostgresTenantKeysetStore implements TenantKeysetStore {
 
     /** Rewrites the table so the erased bytes leave the live data files at once rather than at the next autovacuum. */
     private void vacuum() {
-        try (Connection connection = dataSource.getConnection();
+        try (Connection connection = maintenance.getConnection();
                 Statement statement = connection.createStatement()) {
             connection.setAutoCommit(true);
             statement.execute("SET lock_timeout = '5s'");

@@ -7,6 +7,7 @@ import io.frostbyte.core.FrostbyteException;
 import io.frostbyte.core.TenantId;
 import io.frostbyte.core.tenant.TenantState;
 import io.frostbyte.core.tenant.TenantStatus;
+import io.frostbyte.core.tenant.Tier;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -55,7 +56,7 @@ public final class PostgresTenantRegistry {
         requireNonNull(tenantId, "tenantId is null");
         requireNonNull(tenantName, "tenantName is null");
         requireNonNull(contactEmail, "contactEmail is null");
-        TenantTier parsedTier = TenantTier.fromWire(requireNonNull(tier, "tier is null"));
+        Tier parsedTier = Tier.fromWire(requireNonNull(tier, "tier is null"));
         if (tenantId.isPlatform()) {
             throw new FrostbyteException(ErrorCode.VALIDATION_ERROR, "_platform is not a tenant that can be created");
         }
@@ -220,7 +221,7 @@ public final class PostgresTenantRegistry {
                 TenantId.of(rows.getString("tenant_id")),
                 TenantState.valueOf(rows.getString("state")),
                 rows.getLong("key_epoch"),
-                TenantTier.fromWire(rows.getString("tier")).multiplier(),
+                Tier.fromWire(rows.getString("tier")).multiplier(),
                 rows.getBoolean("embedding_halted"));
     }
 

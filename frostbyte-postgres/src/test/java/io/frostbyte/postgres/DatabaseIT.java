@@ -116,6 +116,7 @@ class DatabaseIT {
         String password = "canary-pw-" + UUID.randomUUID();
         PostgresTestSupport.execute("CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "'");
         PostgresTestSupport.execute("ALTER DATABASE " + empty.database() + " OWNER TO " + role);
+        PostgresTestSupport.grantControlRoles(role);
         String url = empty.withoutCredentials().url()
                 + (empty.withoutCredentials().url().contains("?") ? "&" : "?") + "user=" + role + "&password="
                 + password;
@@ -138,6 +139,59 @@ class DatabaseIT {
     }
 
     @Test
+    void runs_application_sessions_as_the_app_role_and_admin_sessions_as_the_login_user() throws Exception {
+        try (TestDatabase db = PostgresTestSupport.freshDatabase(2)) {
+            assertThat(currentUser(db.dataSource())).isEqualTo("frostbyte_app");
+            assertThat(currentUser(db.adminDataSource()))
+                    .isEqualTo(db.url().user().orElseThrow());
+            try (var connection = db.database().openDedicatedConnection();
+                    Statement statement = connection.createStatement();
+                    ResultSet rows = statement.executeQuery("SELECT current_user")) {
+                rows.next();
+                assertThat(rows.getString(1)).isEqualTo("frostbyte_app");
+            }
+        }
+    }
+
+    @Test
+    void lets_the_app_role_write_every_control_table_but_not_create_tables() {
+        try (TestDatabase db = PostgresTestSupport.freshDatabase(2)) {
+            db.database().inTransaction(connection -> {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("INSERT INTO rate_limit_buckets (id, state, expires_at) VALUES ('b', NULL, 1)");
+                    statement.execute("UPDATE rate_limit_buckets SET expires_at = 2 WHERE id = 'b'");
+                    statement.execute("DELETE FROM rate_limit_buckets WHERE id = 'b'");
+                }
+                return null;
+            });
+            assertThatThrownBy(() -> db.database().inTransaction(connection -> {
+                        try (Statement statement = connection.createStatement()) {
+                            statement.execute("CREATE TABLE intruder (x int)");
+                        }
+                        return null;
+                    }))
+                    .isInstanceOfSatisfying(
+                            FrostbyteException.class,
+                            e -> assertThat(e.getMessage()).isEqualTo("control database error (SQLState 42501)"));
+        }
+    }
+
+    @Test
+    void grants_the_app_role_tables_that_later_migrations_create() {
+        try (TestDatabase db = PostgresTestSupport.freshDatabase(2)) {
+            db.execute("CREATE TABLE later_table (x int)");
+
+            long inserted = db.database().inTransaction(connection -> {
+                try (Statement statement = connection.createStatement()) {
+                    return (long) statement.executeUpdate("INSERT INTO later_table VALUES (1)");
+                }
+            });
+
+            assertThat(inserted).isEqualTo(1);
+        }
+    }
+
+    @Test
     void refuses_a_non_postgresql_url() {
         assertThatThrownBy(() -> Database.connect("jdbc:h2:mem:x", 1))
                 .isInstanceOfSatisfying(
@@ -145,7 +199,7 @@ class DatabaseIT {
     }
 
     private static String history(Database database) {
-        return database.inTransaction(connection -> {
+        return Jdbc.inTransaction(database.adminDataSource(), connection -> {
             try (Statement statement = connection.createStatement();
                     ResultSet rows = statement.executeQuery(
                             "SELECT string_agg(installed_rank || ':' || coalesce(version, '-') || ':' || type || ':'"
@@ -155,6 +209,15 @@ class DatabaseIT {
                 return rows.getString(1);
             }
         });
+    }
+
+    private static String currentUser(javax.sql.DataSource dataSource) throws java.sql.SQLException {
+        try (var connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT current_user")) {
+            rows.next();
+            return rows.getString(1);
+        }
     }
 
     private static EmbeddedPostgresServer embeddedServer() {

@@ -26,7 +26,7 @@ class PostgresTenantKeysetStoreIT extends TenantKeysetStoreContract {
     @BeforeAll
     static void database() {
         db = PostgresTestSupport.freshDatabase(4);
-        store = new PostgresTenantKeysetStore(db.dataSource());
+        store = new PostgresTenantKeysetStore(db.dataSource(), db.database().adminDataSource());
         PostgresTenantRegistry registry = new PostgresTenantRegistry(db.dataSource(), Clock.systemUTC());
         // the contract's tenants; keysets reference registered tenants
         registry.create(TenantId.of("acme-corp"), "Acme Corp", "ops@acme.example", "standard");
@@ -82,6 +82,19 @@ class PostgresTenantKeysetStoreIT extends TenantKeysetStoreContract {
                 .isZero();
         assertThat(db.queryLong("SELECT revision FROM tenant_keysets WHERE tenant_id = 'globex'"))
                 .isEqualTo(2);
+    }
+
+    @Test
+    void rewrites_the_table_after_a_destruction_through_the_owner_connection() {
+        TenantId tenant = TenantId.of("globex");
+        store.insert(keyset(tenant, 1, new byte[] {1, 2, 3}, 1));
+        long before = db.queryLong("SELECT pg_relation_filenode('tenant_keysets')");
+
+        store.destroy(tenant, Instant.parse("2026-04-01T00:00:00Z"));
+
+        assertThat(db.queryLong("SELECT pg_relation_filenode('tenant_keysets')"))
+                .as("VACUUM FULL writes a new relation file")
+                .isNotEqualTo(before);
     }
 
     @Test

@@ -9,7 +9,6 @@ import io.frostbyte.core.FrostbyteException;
 import io.frostbyte.core.TenantId;
 import io.frostbyte.core.tenant.TenantState;
 import io.frostbyte.core.tenant.TenantStatus;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -173,14 +172,9 @@ class PostgresTenantRegistryIT {
                 db.database()::openDedicatedConnection, heard::add, connected::incrementAndGet)) {
             await().atMost(Duration.ofSeconds(5)).until(listener::connected);
 
-            db.database().inTransaction(tx -> {
-                try (PreparedStatement kill =
-                        tx.prepareStatement("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                                + " WHERE application_name = 'frostbyte-listener' AND datname = current_database()")) {
-                    kill.execute();
-                }
-                return null;
-            });
+            // the listener's login is the superuser: only a superuser session may terminate it
+            db.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    + " WHERE application_name = 'frostbyte-listener' AND datname = current_database()");
             await().atMost(Duration.ofSeconds(5)).until(() -> connected.get() == 2 && listener.connected());
             registry.bumpEpoch(ACME);
 

@@ -100,6 +100,22 @@ public final class PostgresTestSupport {
         return superuserUrl().withDatabase(name);
     }
 
+    /**
+     * Creates the control roles ({@value Database#APP_ROLE}, {@code frostbyte_audit_owner}) if missing and grants them
+     * to {@code role}, as an operator does for a migrating user that is not a superuser.
+     */
+    public static void grantControlRoles(String role) {
+        if (!role.matches("[a-z_][a-z0-9_]{0,62}")) {
+            throw new IllegalArgumentException("role must be a plain lower-case identifier: " + role);
+        }
+        execute("DO $$ BEGIN"
+                + " IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'frostbyte_audit_owner') THEN"
+                + " CREATE ROLE frostbyte_audit_owner NOLOGIN; END IF;"
+                + " IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'frostbyte_app') THEN"
+                + " CREATE ROLE frostbyte_app NOLOGIN; END IF; END $$");
+        execute("GRANT frostbyte_audit_owner, frostbyte_app TO " + role);
+    }
+
     /** Drops a database this JVM created, terminating its sessions. */
     public static void drop(String name) {
         if (CREATED.remove(name)) {

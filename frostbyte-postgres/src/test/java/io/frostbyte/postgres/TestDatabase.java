@@ -35,13 +35,19 @@ public final class TestDatabase implements AutoCloseable {
         return database;
     }
 
+    /** The application pool: sessions run as {@value Database#APP_ROLE}. */
     public DataSource dataSource() {
         return database.dataSource();
     }
 
-    /** Runs statements in one transaction, e.g. to reset tables between tests. */
+    /** The superuser (schema owner) data source, for what the application role may not do. */
+    public DataSource adminDataSource() {
+        return database.adminDataSource();
+    }
+
+    /** Runs statements in one transaction as the superuser, e.g. to reset tables between tests. */
     public void execute(String... statements) {
-        database.inTransaction(connection -> {
+        Jdbc.inTransaction(database.adminDataSource(), connection -> {
             try (Statement statement = connection.createStatement()) {
                 for (String sql : statements) {
                     statement.execute(sql);
@@ -51,9 +57,9 @@ public final class TestDatabase implements AutoCloseable {
         });
     }
 
-    /** Reads one long, e.g. a count. */
+    /** Reads one long as the superuser, e.g. a count. */
     public long queryLong(String sql) {
-        return database.inTransaction(connection -> {
+        return Jdbc.inTransaction(database.adminDataSource(), connection -> {
             try (Statement statement = connection.createStatement();
                     var rows = statement.executeQuery(sql)) {
                 if (!rows.next()) {
@@ -64,7 +70,12 @@ public final class TestDatabase implements AutoCloseable {
         });
     }
 
-    /** A connection outside the pool's transactions helper; the caller closes it. */
+    /** A superuser connection; the caller closes it. */
+    public Connection adminConnection() throws SQLException {
+        return database.adminDataSource().getConnection();
+    }
+
+    /** An application-pool connection outside the transaction helper; the caller closes it. */
     public Connection connection() throws SQLException {
         return database.dataSource().getConnection();
     }

@@ -22,11 +22,14 @@ public final class DatabaseRuntime implements AutoCloseable {
     private final Database database;
     private final Optional<EmbeddedPostgresServer> server;
     private final Optional<Path> portFile;
+    private final io.frostbyte.postgres.JdbcUrl serverUrl;
 
-    private DatabaseRuntime(Database database, Optional<EmbeddedPostgresServer> server, Optional<Path> portFile) {
+    private DatabaseRuntime(
+            Database database, Optional<EmbeddedPostgresServer> server, Optional<Path> portFile, String serverUrl) {
         this.database = requireNonNull(database, "database is null");
         this.server = server;
         this.portFile = portFile;
+        this.serverUrl = io.frostbyte.postgres.JdbcUrl.parse(serverUrl);
     }
 
     /** Opens the database for {@code frostbyte serve}: starts the embedded server when no {@code db.url} is given. */
@@ -42,7 +45,7 @@ public final class DatabaseRuntime implements AutoCloseable {
             database.migrate();
             Files.createDirectories(portFile.getParent());
             SecretFiles.write(portFile, Integer.toString(server.port()).getBytes(StandardCharsets.UTF_8));
-            return new DatabaseRuntime(database, Optional.of(server), Optional.of(portFile));
+            return new DatabaseRuntime(database, Optional.of(server), Optional.of(portFile), server.superuserJdbcUrl());
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e instanceof RuntimeException r ? r : new IllegalStateException("cannot write " + portFile, e);
@@ -62,7 +65,7 @@ public final class DatabaseRuntime implements AutoCloseable {
                 String url = "jdbc:postgresql://127.0.0.1:" + port + "/" + Database.CONTROL_DATABASE + "?user=postgres";
                 Database database = Database.connect(url, 2);
                 database.ping();
-                return new DatabaseRuntime(database, Optional.empty(), Optional.empty());
+                return new DatabaseRuntime(database, Optional.empty(), Optional.empty(), url);
             } catch (IOException | RuntimeException e) {
                 // not running any more: start our own below
             }
@@ -72,7 +75,7 @@ public final class DatabaseRuntime implements AutoCloseable {
         try {
             Database database = Database.embedded(server, 2);
             database.migrate();
-            return new DatabaseRuntime(database, Optional.of(server), Optional.empty());
+            return new DatabaseRuntime(database, Optional.of(server), Optional.empty(), server.superuserJdbcUrl());
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -83,7 +86,13 @@ public final class DatabaseRuntime implements AutoCloseable {
         Database database =
                 Database.connect(config.db().url().orElseThrow(), config.db().poolSize());
         database.migrate();
-        return new DatabaseRuntime(database, Optional.empty(), Optional.empty());
+        return new DatabaseRuntime(
+                database, Optional.empty(), Optional.empty(), config.db().url().orElseThrow());
+    }
+
+    /** The server's URL (superuser or owner credentials), from which tenant database URLs are derived. */
+    public io.frostbyte.postgres.JdbcUrl serverUrl() {
+        return serverUrl;
     }
 
     public Database database() {

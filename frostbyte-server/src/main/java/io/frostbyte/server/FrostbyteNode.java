@@ -10,20 +10,39 @@ import io.frostbyte.core.auth.Role;
 import io.frostbyte.core.auth.Scope;
 import io.frostbyte.core.job.JobHandler;
 import io.frostbyte.core.job.Stage;
+import io.frostbyte.core.sign.Signer;
+import io.frostbyte.core.tenant.PlatformLimits;
+import io.frostbyte.core.tenant.ProvisioningSchedule;
+import io.frostbyte.core.tenant.SecretSealer;
 import io.frostbyte.crypto.FileMasterKey;
 import io.frostbyte.crypto.MasterKey;
+import io.frostbyte.crypto.MasterKeySecretSealer;
 import io.frostbyte.crypto.SecretFiles;
 import io.frostbyte.crypto.SigningKey;
+import io.frostbyte.crypto.SigningKeySigner;
 import io.frostbyte.crypto.TenantKeyring;
+import io.frostbyte.crypto.TenantKeysetStep;
+import io.frostbyte.postgres.PostgresAuditExports;
 import io.frostbyte.postgres.PostgresJobQueue;
+import io.frostbyte.postgres.PostgresKeysetTombstones;
 import io.frostbyte.postgres.PostgresTenantKeysetStore;
+import io.frostbyte.postgres.PostgresTenantLifecycle;
 import io.frostbyte.postgres.PostgresTenantRegistry;
+import io.frostbyte.postgres.TenantDatabaseStep;
+import io.frostbyte.postgres.TenantDatabases;
 import io.frostbyte.postgres.TenantStateListener;
 import io.frostbyte.postgres.WorkerPool;
+import io.frostbyte.postgres.audit.AuditCheckpointer;
+import io.frostbyte.postgres.audit.AuditExportWriter;
+import io.frostbyte.postgres.audit.AuditVerifier;
+import io.frostbyte.postgres.audit.PostgresAuditLog;
+import io.frostbyte.postgres.audit.PostgresAuditQueries;
 import io.frostbyte.server.api.AdminController;
 import io.frostbyte.server.api.ApiRoutes;
+import io.frostbyte.server.api.AuditController;
 import io.frostbyte.server.api.IngestController;
 import io.frostbyte.server.api.SystemController;
+import io.frostbyte.server.api.TenantAdminController;
 import io.frostbyte.server.auth.Authenticator;
 import io.frostbyte.server.auth.IssuedToken;
 import io.frostbyte.server.auth.TenantStateCache;
@@ -35,6 +54,7 @@ import io.frostbyte.server.health.HealthService;
 import io.frostbyte.server.http.ApiServer;
 import io.frostbyte.server.http.OpenApiDocument;
 import io.frostbyte.server.http.Route;
+import io.frostbyte.server.jobs.AuditExportJob;
 import io.frostbyte.server.metrics.JobMetrics;
 import io.frostbyte.server.metrics.Metrics;
 import io.frostbyte.server.metrics.MetricsListener;
@@ -57,6 +77,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,6 +101,10 @@ public final class FrostbyteNode implements AutoCloseable {
     private final PostgresJobQueue jobs;
     private final DatabaseRuntime database;
     private final List<Route> routes;
+    private final PostgresAuditLog auditLog;
+    private final PostgresTenantLifecycle lifecycle;
+    private final AuditVerifier auditVerifier;
+    private final AuditCheckpointer checkpointer;
 
     private FrostbyteNode(Builder b) {
         this.config = b.config;
@@ -93,6 +119,10 @@ public final class FrostbyteNode implements AutoCloseable {
         this.jobs = b.jobs;
         this.database = b.database;
         this.routes = b.routes;
+        this.auditLog = b.auditLog;
+        this.lifecycle = b.lifecycle;
+        this.auditVerifier = b.auditVerifier;
+        this.checkpointer = b.checkpointer;
     }
 
     private static final class Builder {
@@ -108,6 +138,10 @@ public final class FrostbyteNode implements AutoCloseable {
         PostgresJobQueue jobs;
         DatabaseRuntime database;
         List<Route> routes = List.of();
+        PostgresAuditLog auditLog;
+        PostgresTenantLifecycle lifecycle;
+        AuditVerifier auditVerifier;
+        AuditCheckpointer checkpointer;
     }
 
     /** Starts a node; on any failure everything started so far is stopped again. */
@@ -125,7 +159,11 @@ public final class FrostbyteNode implements AutoCloseable {
             b.database = push(b, DatabaseRuntime.forServer(config));
             var dataSource = b.database.database().dataSource();
             b.registry = new PostgresTenantRegistry(dataSource, clock);
-            b.keyring = new TenantKeyring(new PostgresTenantKeysetStore(dataSource), master, clock);
+            b.keyring = new TenantKeyring(
+                    new PostgresTenantKeysetStore(
+                            dataSource, b.database.database().adminDataSource()),
+                    master,
+                    clock);
             b.jobs = new PostgresJobQueue(
                     dataSource,
                     clock,
@@ -146,16 +184,75 @@ public final class FrostbyteNode implements AutoCloseable {
                     () -> Math.min(cache.ageSeconds(), 1e9));
 
             JobMetrics jobMetrics = new JobMetrics(b.jobs, metrics);
+
+            Signer signingSigner = new SigningKeySigner(signing);
+            Signer auditSigner = new SigningKeySigner(audit);
+            b.auditLog = new PostgresAuditLog(
+                    clock, event -> metrics.auditEvent(event.eventType().name()));
+            b.checkpointer = push(
+                    b,
+                    new AuditCheckpointer(
+                            dataSource,
+                            b.auditLog,
+                            auditSigner,
+                            clock,
+                            config.effective().integer("audit.checkpoint_every_events"),
+                            Duration.ofSeconds(config.effective().integer("audit.checkpoint_every_seconds"))));
+            b.checkpointer.start(
+                    Duration.ofSeconds(Math.min(30, config.effective().integer("audit.checkpoint_every_seconds"))));
+            b.auditVerifier = new AuditVerifier(dataSource, auditSigner::verify);
+            SecretSealer sealer = new MasterKeySecretSealer(master);
+            TenantDatabases tenantDatabases = push(
+                    b,
+                    new TenantDatabases(
+                            dataSource,
+                            b.database.serverUrl(),
+                            sealer,
+                            config.db().tenantPoolSize()));
+            ExecutorService background = push(b, Executors.newVirtualThreadPerTaskExecutor());
+            b.lifecycle = new PostgresTenantLifecycle(
+                    dataSource,
+                    b.auditLog,
+                    signingSigner,
+                    List.of(
+                            new TenantKeysetStep(b.keyring, new PostgresKeysetTombstones(dataSource)),
+                            new TenantDatabaseStep(
+                                    b.database.database().adminDataSource(),
+                                    dataSource,
+                                    b.database.serverUrl(),
+                                    sealer,
+                                    clock)),
+                    new PostgresTenantLifecycle.Settings(
+                            new PlatformLimits(
+                                    config.intake().enabledTypes(),
+                                    config.effective().integer("malware.stream_max_mb"),
+                                    Optional.empty()),
+                            ProvisioningSchedule.standard(),
+                            config.effective().integer("backup.retention_days")),
+                    background,
+                    tenantDatabases::close,
+                    clock);
+            PostgresAuditExports exports = new PostgresAuditExports(dataSource, clock);
+            Map<Stage, JobHandler> allHandlers = new java.util.EnumMap<>(Stage.class);
+            allHandlers.putAll(handlers);
+            allHandlers.put(
+                    Stage.EXPORT,
+                    new AuditExportJob(
+                            new AuditExportWriter(dataSource, auditSigner, clock),
+                            exports,
+                            b.auditLog,
+                            b.database.database(),
+                            config.dataDir().resolve("exports").resolve("audit")));
             Optional<WorkerPool> workers = Optional.empty();
-            if (config.server().role().runsWorkers() && !handlers.isEmpty()) {
+            if (config.server().role().runsWorkers()) {
                 WorkerPool.Settings settings = WorkerPool.Settings.defaults(workerId())
                         .withThreads(config.workers().threads())
                         .withShutdownTimeout(SHUTDOWN_GRACE);
-                workers = Optional.of(push(b, WorkerPool.start(b.jobs, handlers, settings, jobMetrics)));
+                workers = Optional.of(push(b, WorkerPool.start(b.jobs, allHandlers, settings, jobMetrics)));
             }
 
             if (config.server().role().runsApi()) {
-                b.api = Optional.of(startApi(b, config, clock, metrics, signing, audit, workers));
+                b.api = Optional.of(startApi(b, config, clock, metrics, signing, audit, workers, exports));
             }
             b.adminTokenFile = config.auth().adminTokenFile();
             b.adminTokenCreated = writeAdminTokenIfMissing(b.adminTokenFile, b.tokens, b.registry);
@@ -173,7 +270,8 @@ public final class FrostbyteNode implements AutoCloseable {
             Metrics metrics,
             SigningKey signing,
             SigningKey audit,
-            Optional<WorkerPool> workers) {
+            Optional<WorkerPool> workers,
+            PostgresAuditExports exports) {
         DatabaseRuntime database = b.database;
         TenantStateCache cache = b.tenantCache;
         List<HealthCheck> checks = List.of(
@@ -214,15 +312,30 @@ public final class FrostbyteNode implements AutoCloseable {
                         List.of(signing.keyId(), audit.keyId())),
                 cache,
                 b.registry::find,
-                b.registry::bumpEpoch,
-                b.tokens);
+                b.tokens,
+                b.auditLog,
+                database.database());
+        TenantAdminController tenants =
+                new TenantAdminController(b.lifecycle, cache, b.keyring, b.auditLog, database.database());
+        AuditController auditApi = new AuditController(
+                new PostgresAuditQueries(database.database().dataSource()),
+                b.auditVerifier,
+                exports,
+                b.jobs,
+                database.database(),
+                clock);
         IngestController ingest = new IngestController(
                 1000,
                 config.intake().maxFileSizeMb(),
                 config.intake().maxRequestGb(),
                 config.intake().enabledTypes());
         routes.set(ApiRoutes.build(
-                system, admin, ingest, config.server().metricsBind().isEmpty()));
+                system,
+                admin,
+                tenants,
+                auditApi,
+                ingest,
+                config.server().metricsBind().isEmpty()));
         if (config.server().metricsBind().isPresent()) {
             try {
                 push(b, MetricsListener.start(config.server().metricsBind().get(), metrics));
@@ -422,6 +535,22 @@ public final class FrostbyteNode implements AutoCloseable {
     /** The routes this node serves (empty when it runs no API). */
     public List<Route> routes() {
         return routes;
+    }
+
+    public PostgresAuditLog auditLog() {
+        return auditLog;
+    }
+
+    public PostgresTenantLifecycle lifecycle() {
+        return lifecycle;
+    }
+
+    public AuditVerifier auditVerifier() {
+        return auditVerifier;
+    }
+
+    public AuditCheckpointer checkpointer() {
+        return checkpointer;
     }
 
     public DatabaseRuntime database() {

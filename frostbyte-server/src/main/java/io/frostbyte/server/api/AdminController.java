@@ -5,10 +5,14 @@ import static java.util.Objects.requireNonNull;
 import io.frostbyte.core.ErrorCode;
 import io.frostbyte.core.FrostbyteException;
 import io.frostbyte.core.TenantId;
+import io.frostbyte.core.audit.AuditEventDraft;
+import io.frostbyte.core.audit.AuditLog;
+import io.frostbyte.core.audit.EventType;
 import io.frostbyte.core.auth.Role;
 import io.frostbyte.core.auth.Scope;
 import io.frostbyte.core.tenant.TenantState;
 import io.frostbyte.core.tenant.TenantStatus;
+import io.frostbyte.postgres.Database;
 import io.frostbyte.server.auth.IssuedToken;
 import io.frostbyte.server.auth.TenantStateCache;
 import io.frostbyte.server.auth.TokenService;
@@ -25,7 +29,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
-import java.util.function.ToLongFunction;
 
 /** {@code /api/v1/admin}: the platform view and tenant tokens (spec/08 §8.6). Role admin, scope admin. */
 public final class AdminController {
@@ -54,20 +57,23 @@ public final class AdminController {
     private final PlatformInfo platform;
     private final TenantStateCache tenants;
     private final Function<TenantId, Optional<TenantStatus>> findTenant;
-    private final ToLongFunction<TenantId> bumpEpoch;
     private final TokenService tokens;
+    private final AuditLog audit;
+    private final Database database;
 
     public AdminController(
             PlatformInfo platform,
             TenantStateCache tenants,
             Function<TenantId, Optional<TenantStatus>> findTenant,
-            ToLongFunction<TenantId> bumpEpoch,
-            TokenService tokens) {
+            TokenService tokens,
+            AuditLog audit,
+            Database database) {
         this.platform = requireNonNull(platform, "platform is null");
         this.tenants = requireNonNull(tenants, "tenants is null");
         this.findTenant = requireNonNull(findTenant, "findTenant is null");
-        this.bumpEpoch = requireNonNull(bumpEpoch, "bumpEpoch is null");
         this.tokens = requireNonNull(tokens, "tokens is null");
+        this.audit = requireNonNull(audit, "audit is null");
+        this.database = requireNonNull(database, "database is null");
     }
 
     public void platform(Context ctx) {
@@ -123,33 +129,30 @@ public final class AdminController {
         }
         IssuedToken issued =
                 tokens.issue(request.sub(), tenantId, role, scopes, Duration.ofSeconds(ttl), tenant.keyEpoch());
+        TreeMap<String, Object> details = new TreeMap<>();
+        details.put("component", "auth");
+        details.put("status", "success");
+        details.put("jti", issued.jti());
+        details.put("role", role.wire());
+        details.put("scopes", scopes.stream().map(Scope::wire).sorted().toList());
+        details.put("expires_at", Json.timestamp(issued.expiresAt()));
+        details.put("key_epoch", issued.keyEpoch());
+        database.inTransaction(tx -> audit.append(
+                tx,
+                new AuditEventDraft(
+                        tenantId,
+                        EventType.TOKEN_ISSUED,
+                        TenantAdminController.actor(ctx),
+                        "token",
+                        issued.jti(),
+                        Optional.empty(),
+                        details)));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("token", issued.token());
         data.put("jti", issued.jti());
         data.put("expires_at", Json.timestamp(issued.expiresAt()));
         data.put("key_epoch", issued.keyEpoch());
         Responses.created(ctx, data);
-    }
-
-    public void revokeAllTokens(Context ctx) {
-        TenantId tenantId = pathTenant(ctx);
-        ReasonRequest request = Bodies.json(ctx, ReasonRequest.class);
-        if (request.reason() == null || request.reason().isBlank()) {
-            throw missing("reason");
-        }
-        if (request.reason().length() > 500) {
-            throw invalid("reason", null, "at most 500 characters");
-        }
-        TenantStatus tenant = findTenant
-                .apply(tenantId)
-                .orElseThrow(() -> new FrostbyteException(ErrorCode.RESOURCE_NOT_FOUND, "Tenant not found."));
-        if (tenant.state() != TenantState.ACTIVE && tenant.state() != TenantState.SUSPENDED) {
-            throw new FrostbyteException(
-                    ErrorCode.INVALID_STATE_TRANSITION, "The tenant's tokens cannot be revoked in its state.");
-        }
-        long epoch = bumpEpoch.applyAsLong(tenantId);
-        tenants.refresh();
-        Responses.ok(ctx, Map.of("key_epoch", epoch));
     }
 
     private static TenantId pathTenant(Context ctx) {

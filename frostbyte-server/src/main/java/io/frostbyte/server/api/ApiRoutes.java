@@ -1,6 +1,7 @@
 package io.frostbyte.server.api;
 
 import static io.frostbyte.server.http.Route.get;
+import static io.frostbyte.server.http.Route.patch;
 import static io.frostbyte.server.http.Route.post;
 
 import io.frostbyte.core.auth.Role;
@@ -15,7 +16,12 @@ public final class ApiRoutes {
     private ApiRoutes() {}
 
     public static List<Route> build(
-            SystemController system, AdminController admin, IngestController ingest, boolean metricsOnApiPort) {
+            SystemController system,
+            AdminController admin,
+            TenantAdminController tenants,
+            AuditController audit,
+            IngestController ingest,
+            boolean metricsOnApiPort) {
         List<Route> routes = new java.util.ArrayList<>(List.of(
                 get("/health", system::health)
                         .operation("health", "Health of this node and its dependencies (spec/09 9.5)")
@@ -56,7 +62,7 @@ public final class ApiRoutes {
                         .requestBody("TokenRequest")
                         .responses(201, 400, 404, 409, 413, 415)
                         .build(),
-                post("/api/v1/admin/tenants/{tenant_id}/tokens/revoke-all", admin::revokeAllTokens)
+                post("/api/v1/admin/tenants/{tenant_id}/tokens/revoke-all", tenants::revokeAll)
                         .operation(
                                 "revokeAllTenantTokens",
                                 "Bump the tenant's key epoch: every outstanding token is revoked")
@@ -66,6 +72,8 @@ public final class ApiRoutes {
                         .requestBody("ReasonRequest")
                         .responses(200, 400, 404, 409, 413, 415)
                         .build()));
+        routes.addAll(tenantRoutes(tenants));
+        routes.addAll(auditRoutes(audit));
         if (metricsOnApiPort) {
             routes.add(
                     2,
@@ -76,5 +84,168 @@ public final class ApiRoutes {
                             .build());
         }
         return List.copyOf(routes);
+    }
+
+    private static final String TENANT = "/api/v1/admin/tenants/{tenant_id}";
+
+    private static Route admin(Route.Builder builder, String body, Integer... statuses) {
+        builder.tag("admin")
+                .access(AccessRule.platform(Scope.ADMIN, Role.ADMIN))
+                .rateLimit(RateLimitArea.ADMIN)
+                .responses(statuses);
+        if (body != null) {
+            builder.requestBody(body);
+        }
+        return builder.build();
+    }
+
+    private static List<Route> tenantRoutes(TenantAdminController t) {
+        return List.of(
+                admin(
+                        post("/api/v1/admin/tenants", t::create)
+                                .operation("createTenant", "Register a tenant and provision it"),
+                        "CreateTenantRequest",
+                        201,
+                        400,
+                        409,
+                        413,
+                        415),
+                admin(get("/api/v1/admin/tenants", t::list).operation("listTenants", "List tenants"), null, 200, 400),
+                admin(
+                        get(TENANT, t::get)
+                                .operation("getTenant", "A tenant, with its deletion receipt once deprovisioned"),
+                        null,
+                        200,
+                        404),
+                admin(
+                        patch(TENANT, t::patch).operation("updateTenant", "Change a tenant's configuration or tier"),
+                        "PatchTenantRequest",
+                        200,
+                        400,
+                        404,
+                        409),
+                admin(
+                        get(TENANT + "/provisioning", t::provisioning)
+                                .operation("getProvisioning", "Provisioning steps and leftovers"),
+                        null,
+                        200,
+                        404),
+                admin(
+                        post(TENANT + "/provision", t::provision)
+                                .operation("provisionTenant", "Provision a PENDING tenant"),
+                        null,
+                        202,
+                        404,
+                        409),
+                admin(
+                        post(TENANT + "/retry", t::retry).operation("retryProvisioning", "Retry a failed provisioning"),
+                        null,
+                        202,
+                        404,
+                        409),
+                admin(
+                        post(TENANT + "/abandon", t::abandon).operation("abandonTenant", "Deprovision a FAILED tenant"),
+                        "AbandonRequest",
+                        202,
+                        400,
+                        404,
+                        409),
+                admin(
+                        post(TENANT + "/suspend", t::suspend)
+                                .operation("suspendTenant", "Kill-switch: revoke tokens, pause jobs, block the API"),
+                        "ReasonRequest",
+                        200,
+                        400,
+                        404,
+                        409),
+                admin(
+                        post(TENANT + "/resume", t::resume).operation("resumeTenant", "Resume a suspended tenant"),
+                        "ReasonRequest",
+                        200,
+                        400,
+                        404,
+                        409),
+                admin(
+                        post(TENANT + "/deprovision", t::deprovision)
+                                .operation("deprovisionTenant", "Delete the tenant's stores and crypto-shred its keys"),
+                        "DeprovisionRequest",
+                        202,
+                        400,
+                        404,
+                        409),
+                admin(
+                        get(TENANT + "/keys", t::keys).operation("getTenantKeys", "The tenant's KEK versions"),
+                        null,
+                        200,
+                        404),
+                admin(
+                        post(TENANT + "/keys/rotate", t::rotateKey)
+                                .operation("rotateTenantKey", "Make a new KEK version primary"),
+                        "ReasonRequest",
+                        202,
+                        400,
+                        404,
+                        409));
+    }
+
+    private static final String AUDIT = "/api/v1/audit/{tenant_id}";
+
+    private static Route audit(Route.Builder builder, Integer... statuses) {
+        return builder.tag("audit")
+                .access(AccessRule.tenant(Scope.AUDIT, Role.AUDITOR, Role.ADMIN, Role.TENANT_ADMIN)
+                        .whileSuspended()
+                        .orPlatform())
+                .rateLimit(RateLimitArea.AUDIT)
+                .responses(statuses)
+                .build();
+    }
+
+    private static List<Route> auditRoutes(AuditController a) {
+        return List.of(
+                audit(
+                        get(AUDIT + "/events", a::events)
+                                .operation("listAuditEvents", "Audit events with filters, pages or a cursor"),
+                        200,
+                        400),
+                audit(
+                        get(AUDIT + "/events/{event_id}", a::event)
+                                .operation("getAuditEvent", "One event with its lineage position"),
+                        200,
+                        404),
+                audit(
+                        get(AUDIT + "/chain/{resource_id}", a::chainOf)
+                                .operation("getProvenanceChain", "A resource's provenance chain, verified"),
+                        200,
+                        404),
+                audit(
+                        get(AUDIT + "/verify", a::verify)
+                                .operation("verifyAuditChain", "Verify the tenant's hash chain and checkpoints"),
+                        200,
+                        400),
+                audit(
+                        get(AUDIT + "/checkpoints", a::checkpoints).operation("listCheckpoints", "Signed checkpoints"),
+                        200,
+                        400),
+                audit(
+                        post(AUDIT + "/export", a::requestExport)
+                                .operation("exportAudit", "Start an asynchronous export (JSONL or CSV)")
+                                .requestBody("AuditExportRequest"),
+                        202,
+                        400,
+                        413,
+                        415),
+                audit(
+                        get(AUDIT + "/export/{export_id}", a::exportStatus)
+                                .operation("getAuditExport", "Export status"),
+                        200,
+                        404),
+                audit(
+                        get(AUDIT + "/export/{export_id}/download", a::download)
+                                .operation("downloadAuditExport", "The signed archive")
+                                .produces("application/gzip"),
+                        200,
+                        404,
+                        409,
+                        410));
     }
 }

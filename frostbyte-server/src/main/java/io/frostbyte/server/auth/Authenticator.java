@@ -54,7 +54,8 @@ public final class Authenticator {
         if (!principal.isPlatform() && !principal.tenantId().value().equals(requested)) {
             throw forbidden();
         }
-        if (!TenantId.isValid(requested)) {
+        boolean platformPath = rule.platformPathAllowed() && requested.equals(TenantId.PLATFORM.value());
+        if (!TenantId.isValid(requested) && !platformPath) {
             throw new FrostbyteException(ErrorCode.RESOURCE_NOT_FOUND, "Tenant not found.");
         }
         TenantStatus target = tenants.status(TenantId.of(requested))

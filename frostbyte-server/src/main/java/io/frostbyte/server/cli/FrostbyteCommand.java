@@ -11,7 +11,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = FrostbyteCommand.VersionProvider.class,
         description = "Multi-tenant document ETL pipeline for retrieval-augmented generation.",
-        subcommands = {ServeCommand.class, ConfigCommand.class, TokenCommand.class, TenantCommand.class})
+        subcommands = {
+            ServeCommand.class,
+            ConfigCommand.class,
+            TokenCommand.class,
+            TenantCommand.class,
+            AuditCommand.class
+        })
 public final class FrostbyteCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

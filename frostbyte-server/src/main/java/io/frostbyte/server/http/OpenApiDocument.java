@@ -177,11 +177,59 @@ public final class OpenApiDocument {
                         "type", "object",
                         "required", List.of("reason"),
                         "properties", Map.of("reason", Map.of("type", "string", "minLength", 1, "maxLength", 500))));
+        schemas.put(
+                "CreateTenantRequest",
+                object(
+                        List.of("tenant_name", "contact_email", "tier"),
+                        Map.of(
+                                "tenant_name", Map.of("type", "string", "maxLength", 200),
+                                "contact_email", Map.of("type", "string", "maxLength", 254),
+                                "tier", Map.of("type", "string", "enum", List.of("standard", "premium", "enterprise")),
+                                "tenant_id", Map.of("type", "string", "pattern", "^[a-z][a-z0-9-]{1,30}[a-z0-9]$"),
+                                "provision", Map.of("type", "boolean", "default", true),
+                                "config", Map.of("type", "object"))));
+        schemas.put(
+                "PatchTenantRequest",
+                object(
+                        List.of(),
+                        Map.of(
+                                "config", Map.of("type", "object"),
+                                "tier", Map.of("type", "string", "enum", List.of("standard", "premium", "enterprise")),
+                                "reason", Map.of("type", "string", "maxLength", 500))));
+        schemas.put(
+                "DeprovisionRequest",
+                object(
+                        List.of("reason", "confirm", "confirm_tenant_id"),
+                        Map.of(
+                                "reason", Map.of("type", "string", "maxLength", 500),
+                                "confirm", Map.of("type", "boolean"),
+                                "confirm_tenant_id", Map.of("type", "string"))));
+        schemas.put(
+                "AbandonRequest",
+                object(
+                        List.of("reason", "confirm_tenant_id"),
+                        Map.of(
+                                "reason", Map.of("type", "string", "maxLength", 500),
+                                "confirm_tenant_id", Map.of("type", "string"))));
+        schemas.put(
+                "AuditExportRequest",
+                object(
+                        List.of("start_date", "end_date"),
+                        Map.of(
+                                "start_date", Map.of("type", "string", "format", "date"),
+                                "end_date", Map.of("type", "string", "format", "date"),
+                                "event_types", Map.of("type", "array", "items", Map.of("type", "string")),
+                                "format", Map.of("type", "string", "enum", List.of("jsonl", "csv"), "default", "jsonl"),
+                                "include_details", Map.of("type", "boolean", "default", true))));
         return Map.of(
                 "securitySchemes",
                 Map.of("bearerAuth", Map.of("type", "http", "scheme", "bearer", "bearerFormat", "JWT")),
                 "schemas",
                 schemas);
+    }
+
+    private static Map<String, Object> object(List<String> required, Map<String, Object> properties) {
+        return Map.of("type", "object", "required", required, "properties", new TreeMap<>(properties));
     }
 
     private static List<String> errorCodes() {

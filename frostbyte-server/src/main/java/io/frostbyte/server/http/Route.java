@@ -52,6 +52,10 @@ public record Route(
         return new Builder(HandlerType.POST, path, handler);
     }
 
+    public static Builder patch(String path, Handler handler) {
+        return new Builder(HandlerType.PATCH, path, handler);
+    }
+
     public List<String> pathParameters() {
         return java.util.regex.Pattern.compile("\\{([a-z_]+)}")
                 .matcher(path)

@@ -54,6 +54,15 @@ public final class Metrics implements AutoCloseable {
                 .record(Duration.ofNanos(nanos));
     }
 
+    /** {@code frostbyte_audit_events_total{event_type}}. */
+    public void auditEvent(String eventType) {
+        Counter.builder("frostbyte.audit.events")
+                .description("Audit events appended")
+                .tag("event_type", eventType)
+                .register(registry)
+                .increment();
+    }
+
     public void rateLimitRejected(String area) {
         Counter.builder("frostbyte.api.rate.limit.rejections")
                 .description("Requests refused with 429")

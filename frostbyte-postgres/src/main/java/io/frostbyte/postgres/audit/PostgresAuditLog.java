@@ -1,0 +1,239 @@
+package io.frostbyte.postgres.audit;
+
+import static java.util.Objects.requireNonNull;
+
+import io.frostbyte.core.TenantId;
+import io.frostbyte.core.Uuid7;
+import io.frostbyte.core.audit.AuditEvent;
+import io.frostbyte.core.audit.AuditEventDraft;
+import io.frostbyte.core.audit.AuditLog;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * {@link AuditLog} on the control database's {@code audit_events} (migration V3).
+ *
+ * <p>Every append joins the caller's transaction, which must have auto-commit off (AUD-1): it locks the chain's row
+ * in {@code audit_chain_heads} ({@code INSERT ... ON CONFLICT DO NOTHING} for a new chain, then
+ * {@code SELECT ... FOR UPDATE}), so appends to one chain are serialized until that transaction ends and {@code seq}
+ * has no gaps or duplicates (AUD-2); chains of different tenants do not wait for each other. A rolled-back transaction
+ * leaves no event and no gap. {@link #appendAll} takes each chain's lock once (chains in tenant-id order, so two
+ * batches cannot deadlock each other) and writes each chain's events with one multi-row insert.
+ *
+ * <p>{@code timestamp} is the clock truncated to milliseconds, {@code event_id} a UUIDv7 of the same clock.
+ *
+ * <p>Thread-safe. Failures surface as {@code SERVICE_UNAVAILABLE} with only the SQLState in the message.
+ */
+public final class PostgresAuditLog implements AuditLog {
+    private static final String LOCK_HEAD =
+            "SELECT seq, event_hash FROM audit_chain_heads WHERE tenant_id = ? FOR UPDATE";
+    private static final String CREATE_HEAD = "INSERT INTO audit_chain_heads (tenant_id, seq, event_hash)"
+            + " VALUES (?, 0, '" + AuditEvent.GENESIS_HASH + "') ON CONFLICT (tenant_id) DO NOTHING";
+    private static final String INSERT_AND_ADVANCE = """
+            WITH inserted AS (
+                INSERT INTO audit_events (event_id, tenant_id, seq, event_type, "timestamp", actor, resource_type,
+                                          resource_id, previous_event_id, details, prev_hash, event_hash)
+                SELECT u.event_id::uuid, ?, u.seq, u.event_type, u.ts::timestamptz, u.actor, u.resource_type,
+                       u.resource_id, u.previous_event_id::uuid, u.details::jsonb, u.prev_hash, u.event_hash
+                FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                            ?::text[], ?::text[], ?::text[])
+                    AS u(event_id, seq, event_type, ts, actor, resource_type, resource_id, previous_event_id, details,
+                         prev_hash, event_hash)
+            )
+            UPDATE audit_chain_heads SET seq = ?, event_hash = ? WHERE tenant_id = ? AND seq = ?
+            """;
+
+    private final Clock clock;
+    private final Uuid7 ids;
+    private final Consumer<AuditEvent> onAppend;
+
+    public PostgresAuditLog(Clock clock) {
+        this(clock, event -> {});
+    }
+
+    /**
+     * @param onAppend called with every event after it was written (still inside the caller's transaction, which may
+     *     yet roll back), e.g. to count events for metrics; must be fast and must not throw
+     */
+    public PostgresAuditLog(Clock clock, Consumer<AuditEvent> onAppend) {
+        this.clock = requireNonNull(clock, "clock is null");
+        this.ids = new Uuid7(clock);
+        this.onAppend = requireNonNull(onAppend, "onAppend is null");
+    }
+
+    @Override
+    public AuditEvent append(Connection transaction, AuditEventDraft draft) {
+        requireNonNull(draft, "draft is null");
+        return appendAll(transaction, List.of(draft)).getFirst();
+    }
+
+    @Override
+    public List<AuditEvent> appendAll(Connection transaction, List<AuditEventDraft> drafts) {
+        requireNonNull(transaction, "transaction is null");
+        requireNonNull(drafts, "drafts is null");
+        if (drafts.isEmpty()) {
+            return List.of();
+        }
+        Map<TenantId, List<Integer>> byChain = new TreeMap<>();
+        for (int i = 0; i < drafts.size(); i++) {
+            AuditEventDraft draft = requireNonNull(drafts.get(i), "draft is null");
+            byChain.computeIfAbsent(draft.tenantId(), t -> new ArrayList<>()).add(i);
+        }
+        AuditEvent[] stored = new AuditEvent[drafts.size()];
+        try {
+            requireTransaction(transaction);
+            for (Map.Entry<TenantId, List<Integer>> chain : byChain.entrySet()) {
+                ChainHead head = lockHead(transaction, chain.getKey());
+                Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+                List<AuditEvent> events = new ArrayList<>(chain.getValue().size());
+                long seq = head.seq();
+                String prevHash = head.eventHash();
+                for (int index : chain.getValue()) {
+                    AuditEvent event = chain(drafts.get(index), ++seq, now, prevHash);
+                    events.add(event);
+                    stored[index] = event;
+                    prevHash = event.eventHash();
+                }
+                insert(transaction, head, events);
+            }
+        } catch (SQLException e) {
+            throw AuditSql.writeFailure(e);
+        }
+        List<AuditEvent> result = Arrays.asList(stored);
+        result.forEach(onAppend);
+        return List.copyOf(result);
+    }
+
+    /**
+     * Locks the chain's head row in the caller's transaction (creating it for a new chain) and returns it; the lock
+     * is held until the transaction ends.
+     */
+    static ChainHead lockHead(Connection transaction, TenantId tenantId) throws SQLException {
+        ChainHead head = selectHead(transaction, tenantId);
+        if (head != null) {
+            return head;
+        }
+        try (PreparedStatement create = transaction.prepareStatement(CREATE_HEAD)) {
+            create.setString(1, tenantId.value());
+            create.executeUpdate();
+        }
+        head = selectHead(transaction, tenantId);
+        if (head == null) {
+            throw new SQLException("audit chain head vanished", "55000");
+        }
+        return head;
+    }
+
+    private static ChainHead selectHead(Connection transaction, TenantId tenantId) throws SQLException {
+        try (PreparedStatement select = transaction.prepareStatement(LOCK_HEAD)) {
+            select.setString(1, tenantId.value());
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? new ChainHead(tenantId, rows.getLong(1), rows.getString(2)) : null;
+            }
+        }
+    }
+
+    private AuditEvent chain(AuditEventDraft draft, long seq, Instant timestamp, String prevHash) {
+        UUID eventId = ids.next();
+        String detailsJson = AuditEventJson.detailsJson(draft.details());
+        String previous = draft.previousEventId().map(UUID::toString).orElse(null);
+        byte[] canonical = AuditEventJson.hashInput(
+                eventId.toString(),
+                draft.tenantId().value(),
+                seq,
+                draft.eventType().name(),
+                AuditEventJson.formatTimestamp(timestamp),
+                draft.actor(),
+                draft.resourceType(),
+                draft.resourceId(),
+                previous,
+                detailsJson,
+                prevHash);
+        return new AuditEvent(
+                eventId,
+                draft.tenantId(),
+                seq,
+                draft.eventType(),
+                timestamp,
+                draft.actor(),
+                draft.resourceType(),
+                draft.resourceId(),
+                draft.previousEventId(),
+                draft.details(),
+                prevHash,
+                AuditEventJson.eventHash(prevHash, canonical));
+    }
+
+    private static void insert(Connection transaction, ChainHead head, List<AuditEvent> events) throws SQLException {
+        int n = events.size();
+        String[] eventIds = new String[n];
+        Long[] seqs = new Long[n];
+        String[] types = new String[n];
+        String[] timestamps = new String[n];
+        String[] actors = new String[n];
+        String[] resourceTypes = new String[n];
+        String[] resourceIds = new String[n];
+        String[] previous = new String[n];
+        String[] details = new String[n];
+        String[] prevHashes = new String[n];
+        String[] hashes = new String[n];
+        for (int i = 0; i < n; i++) {
+            AuditEvent event = events.get(i);
+            eventIds[i] = event.eventId().toString();
+            seqs[i] = event.seq();
+            types[i] = event.eventType().name();
+            timestamps[i] = AuditEventJson.formatTimestamp(event.timestamp());
+            actors[i] = event.actor();
+            resourceTypes[i] = event.resourceType();
+            resourceIds[i] = event.resourceId();
+            previous[i] = event.previousEventId().map(UUID::toString).orElse(null);
+            details[i] = AuditEventJson.detailsJson(event.details());
+            prevHashes[i] = event.prevHash();
+            hashes[i] = event.eventHash();
+        }
+        AuditEvent last = events.getLast();
+        try (PreparedStatement statement = transaction.prepareStatement(INSERT_AND_ADVANCE)) {
+            statement.setString(1, head.tenantId().value());
+            statement.setArray(2, transaction.createArrayOf("text", eventIds));
+            statement.setArray(3, transaction.createArrayOf("int8", seqs));
+            statement.setArray(4, transaction.createArrayOf("text", types));
+            statement.setArray(5, transaction.createArrayOf("text", timestamps));
+            statement.setArray(6, transaction.createArrayOf("text", actors));
+            statement.setArray(7, transaction.createArrayOf("text", resourceTypes));
+            statement.setArray(8, transaction.createArrayOf("text", resourceIds));
+            statement.setArray(9, transaction.createArrayOf("text", previous));
+            statement.setArray(10, transaction.createArrayOf("text", details));
+            statement.setArray(11, transaction.createArrayOf("text", prevHashes));
+            statement.setArray(12, transaction.createArrayOf("text", hashes));
+            statement.setLong(13, last.seq());
+            statement.setString(14, last.eventHash());
+            statement.setString(15, head.tenantId().value());
+            statement.setLong(16, head.seq());
+            if (statement.executeUpdate() != 1) {
+                throw new SQLException("audit chain head moved while locked", "55000");
+            }
+        }
+    }
+
+    private static void requireTransaction(Connection transaction) throws SQLException {
+        if (transaction.getAutoCommit()) {
+            throw new IllegalStateException(
+                    "audit events are appended inside the caller's transaction: auto-commit must be off");
+        }
+    }
+
+    /** A chain's head: its last {@code seq} (0 for an empty chain) and that event's hash. */
+    record ChainHead(TenantId tenantId, long seq, String eventHash) {}
+}
