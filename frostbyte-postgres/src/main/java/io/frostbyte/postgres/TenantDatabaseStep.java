@@ -93,8 +93,9 @@ public final class TenantDatabaseStep implements ProvisioningStep {
         try (Connection connection = admin.getConnection();
                 Statement statement = connection.createStatement()) {
             connection.setAutoCommit(true);
-            // the password is base64url: no quote can end the literal
-            String credentials = " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT PASSWORD '" + password + "'";
+            // the password is base64url: no quote can end the literal. INHERIT: on PostgreSQL 15 the owner's CREATE on
+            // schema public comes through the implicit pg_database_owner membership, which NOINHERIT would cut off.
+            String credentials = " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT PASSWORD '" + password + "'";
             if (exists(connection, "SELECT 1 FROM pg_roles WHERE rolname = ?", role)) {
                 statement.execute("ALTER ROLE " + quote(role) + credentials);
             } else {

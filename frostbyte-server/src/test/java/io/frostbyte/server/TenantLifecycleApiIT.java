@@ -285,6 +285,34 @@ class TenantLifecycleApiIT {
         assertThat(offline.problems()).isEmpty();
         assertThat(offline.valid()).isTrue();
 
+        try (Connection c = node.database().database().adminDataSource().getConnection();
+                Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE audit_exports SET expires_at = now() - interval '1 minute' WHERE export_id = '"
+                    + exportId + "'");
+        }
+        assertThat(api.get(status.path("download_url").asText(), auditor).errorCode())
+                .isEqualTo("EXPORT_EXPIRED");
+        java.util.UUID pending = io.frostbyte.core.Uuid7.random();
+        node.database()
+                .database()
+                .inTransaction(tx -> new io.frostbyte.postgres.PostgresAuditExports(
+                                node.database().database().dataSource(), Clock.systemUTC())
+                        .create(
+                                tx,
+                                pending,
+                                TenantId.of(T),
+                                "csv",
+                                LocalDate.now(ZoneOffset.UTC),
+                                LocalDate.now(ZoneOffset.UTC),
+                                Optional.empty(),
+                                true,
+                                0));
+        assertThat(api.get(base + "/export/" + pending + "/download", auditor).errorCode())
+                .isEqualTo("RESOURCE_NOT_READY");
+        assertThat(api.get(base + "/export/" + io.frostbyte.core.Uuid7.random() + "/download", auditor)
+                        .errorCode())
+                .isEqualTo("RESOURCE_NOT_FOUND");
+
         assertThat(api.postJson(
                                 base + "/export",
                                 auditor,
