@@ -11,9 +11,11 @@ import io.frostbyte.core.auth.Scope;
 import io.frostbyte.core.job.JobHandler;
 import io.frostbyte.core.job.Stage;
 import io.frostbyte.core.sign.Signer;
+import io.frostbyte.core.storage.ObjectStore;
 import io.frostbyte.core.tenant.PlatformLimits;
 import io.frostbyte.core.tenant.ProvisioningSchedule;
 import io.frostbyte.core.tenant.SecretSealer;
+import io.frostbyte.crypto.EnvelopeCipher;
 import io.frostbyte.crypto.FileMasterKey;
 import io.frostbyte.crypto.MasterKey;
 import io.frostbyte.crypto.MasterKeySecretSealer;
@@ -22,6 +24,9 @@ import io.frostbyte.crypto.SigningKey;
 import io.frostbyte.crypto.SigningKeySigner;
 import io.frostbyte.crypto.TenantKeyring;
 import io.frostbyte.crypto.TenantKeysetStep;
+import io.frostbyte.objectstore.FilesystemObjectStore;
+import io.frostbyte.objectstore.ObjectNamespaceStep;
+import io.frostbyte.objectstore.S3ObjectStore;
 import io.frostbyte.postgres.PostgresAuditExports;
 import io.frostbyte.postgres.PostgresJobQueue;
 import io.frostbyte.postgres.PostgresKeysetTombstones;
@@ -142,6 +147,7 @@ public final class FrostbyteNode implements AutoCloseable {
         PostgresTenantLifecycle lifecycle;
         AuditVerifier auditVerifier;
         AuditCheckpointer checkpointer;
+        ObjectStore objects;
     }
 
     /** Starts a node; on any failure everything started so far is stopped again. */
@@ -185,6 +191,7 @@ public final class FrostbyteNode implements AutoCloseable {
 
             JobMetrics jobMetrics = new JobMetrics(b.jobs, metrics);
 
+            b.objects = objectStore(config, new EnvelopeCipher(b.keyring));
             Signer signingSigner = new SigningKeySigner(signing);
             Signer auditSigner = new SigningKeySigner(audit);
             b.auditLog = new PostgresAuditLog(
@@ -221,7 +228,8 @@ public final class FrostbyteNode implements AutoCloseable {
                                     dataSource,
                                     b.database.serverUrl(),
                                     sealer,
-                                    clock)),
+                                    clock),
+                            new ObjectNamespaceStep(b.objects)),
                     new PostgresTenantLifecycle.Settings(
                             new PlatformLimits(
                                     config.intake().enabledTypes(),
@@ -372,6 +380,24 @@ public final class FrostbyteNode implements AutoCloseable {
             host = "localhost";
         }
         return host + ":" + ProcessHandle.current().pid();
+    }
+
+    /** The object store of this deployment: the filesystem under the data dir, or S3-compatible storage. */
+    static ObjectStore objectStore(FrostbyteConfig config, EnvelopeCipher cipher) {
+        if (config.effective().string("objectstore.kind").equals("s3")) {
+            return new S3ObjectStore(
+                    S3ObjectStore.client(
+                            URI.create(config.effective().string("objectstore.s3.endpoint")),
+                            config.effective().string("objectstore.s3.region"),
+                            config.effective()
+                                    .optionalString("objectstore.s3.access_key")
+                                    .orElse(""),
+                            config.effective()
+                                    .optionalString("objectstore.s3.secret_key")
+                                    .orElse("")),
+                    cipher);
+        }
+        return new FilesystemObjectStore(config.dataDir(), cipher);
     }
 
     private static List<String> readinessProblems(

@@ -65,8 +65,15 @@ class ApiIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         if (node != null) {
+            AuditContent.assertNoneContains(
+                    node.database().database().dataSource(),
+                    "leaked token",
+                    "Acme Corp",
+                    "ops@acme.example",
+                    "vendor-dana@",
+                    adminToken);
             node.close();
         }
         if (db != null) {

@@ -55,7 +55,14 @@ class KillSwitchIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
+        AuditContent.assertNoneContains(
+                first.database().database().dataSource(),
+                "Kill Co",
+                "ops@kill.example",
+                "incident 42",
+                "fixed",
+                adminToken);
         second.close();
         first.close();
         db.close();

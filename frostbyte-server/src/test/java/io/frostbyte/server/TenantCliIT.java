@@ -55,7 +55,15 @@ class TenantCliIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
+        AuditContent.assertNoneContains(
+                node.database().database().dataSource(),
+                "Cli Vendor",
+                "ops@cli.example",
+                "incident review",
+                "cleared",
+                "bigger batches",
+                "contract ended");
         node.close();
         db.close();
     }

@@ -123,6 +123,9 @@ class TenantLifecycleApiIT {
                 .extracting(step -> step.path("status").asText())
                 .containsOnly("done");
         assertThat(databaseExists("tenant_lifecycle_co")).isTrue();
+        assertThat(dataDir.resolve("tenants").resolve(T))
+                .as("the tenant's object namespace")
+                .isDirectory();
         assertThat(data(api.get("/api/v1/admin/tenants/" + T + "/keys", admin))
                         .path("primary_version")
                         .asInt())
@@ -358,6 +361,7 @@ class TenantLifecycleApiIT {
                 .isTrue();
 
         assertThat(databaseExists("tenant_lifecycle_co")).isFalse();
+        assertThat(dataDir.resolve("tenants").resolve(T)).doesNotExist();
         assertThat(node.keyring().versions(TenantId.of(T)))
                 .allMatch(v -> v.status() == io.frostbyte.core.keys.KeyVersion.Status.DESTROYED);
         assertThat(data(api.get("/api/v1/audit/" + T + "/verify", admin))
