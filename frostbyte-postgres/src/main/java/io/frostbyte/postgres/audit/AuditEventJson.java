@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -44,6 +45,10 @@ import org.erdtman.jcs.JsonCanonicalizer;
  * (JCS, erdtman's {@link JsonCanonicalizer}) bytes of that object without {@code event_hash}:
  * {@code event_hash = hex(sha256(prev_hash as 64 ASCII hex characters || JCS(event without event_hash)))}.
  *
+ * <p>The hash input is produced by {@link CanonicalEventWriter}, which writes those JCS bytes directly (fixed keys in
+ * JCS order, only {@code details} canonicalized generically) and falls back to the reference path (the JSON text
+ * through the canonicalizer) for anything it does not cover; both give the same bytes ({@code CanonicalEventWriterTest}).
+ *
  * <p>Stateless and thread-safe.
  */
 public final class AuditEventJson {
@@ -54,6 +59,9 @@ public final class AuditEventJson {
     static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final HexFormat HEX = HexFormat.of();
+    private static final ThreadLocal<MessageDigest> DIGESTS = ThreadLocal.withInitial(AuditEventJson::sha256);
+    /** 10000-01-01T00:00:00Z in epoch seconds: below it (from 1970) timestamps are formatted without the formatter. */
+    private static final long YEAR_10000 = 253_402_300_800L;
 
     private AuditEventJson() {}
 
@@ -140,7 +148,16 @@ public final class AuditEventJson {
 
     /** The JCS bytes of the event without {@code event_hash}: what {@link #eventHash} hashes after the prev hash. */
     public static byte[] canonicalBytesForHash(AuditEvent event) {
-        return hashInput(
+        CanonicalEventWriter writer = CanonicalEventWriter.get();
+        if (writeFields(writer, event)) {
+            return writer.bytes();
+        }
+        return referenceCanonicalBytesForHash(event);
+    }
+
+    /** {@link #canonicalBytesForHash} the reference way: the event as JSON text through the canonicalizer. */
+    static byte[] referenceCanonicalBytesForHash(AuditEvent event) {
+        return referenceHashInput(
                 event.eventId().toString(),
                 event.tenantId().value(),
                 event.seq(),
@@ -156,20 +173,171 @@ public final class AuditEventJson {
 
     /** The event's hash recomputed from its other fields (not its stored {@code event_hash}). */
     public static String computeEventHash(AuditEvent event) {
-        return eventHash(event.prevHash(), canonicalBytesForHash(event));
+        CanonicalEventWriter writer = CanonicalEventWriter.get();
+        if (writeFields(writer, event)) {
+            return writer.hash(event.prevHash());
+        }
+        return eventHash(event.prevHash(), referenceCanonicalBytesForHash(event));
     }
 
     /** {@code hex(sha256(prevHash ASCII || canonical))}. */
     public static String eventHash(String prevHash, byte[] canonical) {
-        MessageDigest digest = sha256();
+        MessageDigest digest = DIGESTS.get();
+        digest.reset();
         digest.update(prevHash.getBytes(StandardCharsets.US_ASCII));
         digest.update(canonical);
         return HEX.formatHex(digest.digest());
     }
 
+    /**
+     * The hash of an event from its stored column values, as {@code eventHash(prevHash, hashInput(...))} but without
+     * the intermediate copies. {@code detailsJson} is any JSON text of the details object (e.g. PostgreSQL's
+     * {@code jsonb} output).
+     */
+    static String eventHashOfColumns(
+            String eventId,
+            String tenantId,
+            long seq,
+            String eventType,
+            String timestamp,
+            String actor,
+            String resourceType,
+            String resourceId,
+            String previousEventId,
+            String detailsJson,
+            String prevHash) {
+        CanonicalEventWriter writer = CanonicalEventWriter.get();
+        if (prevHash != null
+                && writer.writeWithDetailsText(
+                        eventId,
+                        tenantId,
+                        seq,
+                        eventType,
+                        timestamp,
+                        actor,
+                        resourceType,
+                        resourceId,
+                        previousEventId,
+                        detailsJson,
+                        prevHash)) {
+            return writer.hash(prevHash);
+        }
+        return eventHash(
+                prevHash,
+                referenceHashInput(
+                        eventId,
+                        tenantId,
+                        seq,
+                        eventType,
+                        timestamp,
+                        actor,
+                        resourceType,
+                        resourceId,
+                        previousEventId,
+                        detailsJson,
+                        prevHash));
+    }
+
+    /** The hash of an event being written, from its fields with {@code details} as Java values. */
+    static String eventHashOfFields(
+            String eventId,
+            String tenantId,
+            long seq,
+            String eventType,
+            String timestamp,
+            String actor,
+            String resourceType,
+            String resourceId,
+            String previousEventId,
+            Map<String, Object> details,
+            String prevHash) {
+        CanonicalEventWriter writer = CanonicalEventWriter.get();
+        if (prevHash != null
+                && writer.writeWithDetailsMap(
+                        eventId,
+                        tenantId,
+                        seq,
+                        eventType,
+                        timestamp,
+                        actor,
+                        resourceType,
+                        resourceId,
+                        previousEventId,
+                        details,
+                        prevHash)) {
+            return writer.hash(prevHash);
+        }
+        return eventHash(
+                prevHash,
+                referenceHashInput(
+                        eventId,
+                        tenantId,
+                        seq,
+                        eventType,
+                        timestamp,
+                        actor,
+                        resourceType,
+                        resourceId,
+                        previousEventId,
+                        detailsJson(details),
+                        prevHash));
+    }
+
+    private static boolean writeFields(CanonicalEventWriter writer, AuditEvent event) {
+        return writer.writeWithDetailsMap(
+                event.eventId().toString(),
+                event.tenantId().value(),
+                event.seq(),
+                event.eventType().name(),
+                formatTimestamp(event.timestamp()),
+                event.actor(),
+                event.resourceType(),
+                event.resourceId(),
+                event.previousEventId().map(UUID::toString).orElse(null),
+                event.details(),
+                event.prevHash());
+    }
+
     /** RFC 3339 UTC with exactly three fraction digits; finer precision is truncated. */
     public static String formatTimestamp(Instant instant) {
+        long seconds = instant.getEpochSecond();
+        if (seconds >= 0 && seconds < YEAR_10000) {
+            return formatEpochMillis(seconds * 1000 + instant.getNano() / 1_000_000);
+        }
         return TIMESTAMP.format(instant.truncatedTo(ChronoUnit.MILLIS));
+    }
+
+    /** {@link #formatTimestamp} of {@code Instant.ofEpochMilli(millis)}, without the formatter for years 1970-9999. */
+    static String formatEpochMillis(long millis) {
+        if (millis < 0 || millis >= YEAR_10000 * 1000) {
+            return TIMESTAMP.format(Instant.ofEpochMilli(millis));
+        }
+        long days = millis / 86_400_000L;
+        int ofDay = (int) (millis % 86_400_000L);
+        LocalDate date = LocalDate.ofEpochDay(days);
+        byte[] b = new byte[24];
+        digits(b, 0, date.getYear(), 4);
+        b[4] = '-';
+        digits(b, 5, date.getMonthValue(), 2);
+        b[7] = '-';
+        digits(b, 8, date.getDayOfMonth(), 2);
+        b[10] = 'T';
+        digits(b, 11, ofDay / 3_600_000, 2);
+        b[13] = ':';
+        digits(b, 14, ofDay / 60_000 % 60, 2);
+        b[16] = ':';
+        digits(b, 17, ofDay / 1000 % 60, 2);
+        b[19] = '.';
+        digits(b, 20, ofDay % 1000, 3);
+        b[23] = 'Z';
+        return new String(b, StandardCharsets.ISO_8859_1);
+    }
+
+    private static void digits(byte[] b, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            b[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
     }
 
     /** RFC 8785 bytes of any JSON text. */
@@ -222,6 +390,51 @@ public final class AuditEventJson {
      * JSON text of the details object (e.g. PostgreSQL's {@code jsonb} output); canonicalization normalizes it.
      */
     static byte[] hashInput(
+            String eventId,
+            String tenantId,
+            long seq,
+            String eventType,
+            String timestamp,
+            String actor,
+            String resourceType,
+            String resourceId,
+            String previousEventId,
+            String detailsJson,
+            String prevHash) {
+        CanonicalEventWriter writer = CanonicalEventWriter.get();
+        if (writer.writeWithDetailsText(
+                eventId,
+                tenantId,
+                seq,
+                eventType,
+                timestamp,
+                actor,
+                resourceType,
+                resourceId,
+                previousEventId,
+                detailsJson,
+                prevHash)) {
+            return writer.bytes();
+        }
+        return referenceHashInput(
+                eventId,
+                tenantId,
+                seq,
+                eventType,
+                timestamp,
+                actor,
+                resourceType,
+                resourceId,
+                previousEventId,
+                detailsJson,
+                prevHash);
+    }
+
+    /**
+     * {@link #hashInput} the reference way, and the fallback for whatever the fast {@link CanonicalEventWriter} does
+     * not cover: the envelope as JSON text put through erdtman's canonicalizer.
+     */
+    static byte[] referenceHashInput(
             String eventId,
             String tenantId,
             long seq,

@@ -10,7 +10,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -38,6 +37,7 @@ import javax.sql.DataSource;
  */
 public final class AuditVerifier {
     private static final int BATCH = 1024;
+    private static final int FETCH = 4096;
     private static final int IN_FLIGHT = 8;
     private static final ExecutorService HASHERS = Executors.newFixedThreadPool(
             Math.max(1, Runtime.getRuntime().availableProcessors()),
@@ -109,7 +109,7 @@ public final class AuditVerifier {
         ChainChecker checker =
                 new ChainChecker(tenantId, fromSeq, anchor, checkpoints(c, tenantId, fromSeq), signatureCheck);
         try (PreparedStatement select = c.prepareStatement(EVENTS)) {
-            select.setFetchSize(BATCH);
+            select.setFetchSize(FETCH);
             select.setString(1, tenantId.value());
             select.setLong(2, fromSeq);
             try (ResultSet rows = select.executeQuery()) {
@@ -247,7 +247,7 @@ public final class AuditVerifier {
             String tenantId,
             long seq,
             String eventType,
-            String timestamp,
+            long timestampMillis,
             String actor,
             String resourceType,
             String resourceId,
@@ -261,7 +261,7 @@ public final class AuditVerifier {
                     rows.getString(2),
                     rows.getLong(3),
                     rows.getString(4),
-                    AuditEventJson.formatTimestamp(Instant.ofEpochMilli(rows.getLong(5))),
+                    rows.getLong(5),
                     rows.getString(6),
                     rows.getString(7),
                     rows.getString(8),
@@ -273,20 +273,18 @@ public final class AuditVerifier {
 
         String recompute() {
             try {
-                return AuditEventJson.eventHash(
-                        prevHash,
-                        AuditEventJson.hashInput(
-                                eventId,
-                                tenantId,
-                                seq,
-                                eventType,
-                                timestamp,
-                                actor,
-                                resourceType,
-                                resourceId,
-                                previousEventId,
-                                details,
-                                prevHash));
+                return AuditEventJson.eventHashOfColumns(
+                        eventId,
+                        tenantId,
+                        seq,
+                        eventType,
+                        AuditEventJson.formatEpochMillis(timestampMillis),
+                        actor,
+                        resourceType,
+                        resourceId,
+                        previousEventId,
+                        details,
+                        prevHash);
             } catch (RuntimeException e) {
                 return "unhashable";
             }

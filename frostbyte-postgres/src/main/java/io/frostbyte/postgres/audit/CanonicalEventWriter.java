@@ -95,7 +95,8 @@ final class CanonicalEventWriter {
             if (pos != text.length()) {
                 return false;
             }
-            return tail(eventId, tenantId, seq, eventType, timestamp, resourceType, resourceId, previousEventId, prevHash);
+            return tail(
+                    eventId, tenantId, seq, eventType, timestamp, resourceType, resourceId, previousEventId, prevHash);
         } catch (RuntimeException e) {
             return false;
         } finally {
@@ -233,7 +234,10 @@ final class CanonicalEventWriter {
             string(s);
         } else if (value instanceof Boolean b) {
             raw(b ? TRUE : FALSE);
-        } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+        } else if (value instanceof Long
+                || value instanceof Integer
+                || value instanceof Short
+                || value instanceof Byte) {
             number(((Number) value).longValue());
         } else if (value instanceof Number) {
             return false; // doubles and big numbers: the reference path
@@ -405,7 +409,20 @@ final class CanonicalEventWriter {
     /** Rewrites the members written since {@code contentStart} in key order; false on a duplicate key. */
     private boolean reorder(int contentStart, String[] keys, int[] bounds, int n) {
         int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
+        if (n > 32) {
+            Integer[] boxed = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                boxed[i] = i;
+            }
+            Arrays.sort(boxed, (a, b) -> keys[a].compareTo(keys[b]));
+            for (int i = 0; i < n; i++) {
+                order[i] = boxed[i];
+                if (i > 0 && keys[order[i]].equals(keys[order[i - 1]])) {
+                    return false;
+                }
+            }
+        }
+        for (int i = 0; i < n && n <= 32; i++) {
             // insertion sort: details objects are small
             int member = i;
             int j = i;
@@ -518,9 +535,7 @@ final class CanonicalEventWriter {
         if (intDigits == 0) {
             return false;
         }
-        if (i == end
-                && intDigits <= 15
-                && (text.charAt(intStart) != '0' || (intDigits == 1 && !negative))) {
+        if (i == end && intDigits <= 15 && (text.charAt(intStart) != '0' || (intDigits == 1 && !negative))) {
             // an integer below 10^15 without leading zeros: exact as a double and written as its digits
             ensure(end - start);
             for (int k = start; k < end; k++) {

@@ -147,9 +147,7 @@ public final class PostgresAuditLog implements AuditLog {
 
     private AuditEvent chain(AuditEventDraft draft, long seq, Instant timestamp, String prevHash) {
         UUID eventId = ids.next();
-        String detailsJson = AuditEventJson.detailsJson(draft.details());
-        String previous = draft.previousEventId().map(UUID::toString).orElse(null);
-        byte[] canonical = AuditEventJson.hashInput(
+        String eventHash = AuditEventJson.eventHashOfFields(
                 eventId.toString(),
                 draft.tenantId().value(),
                 seq,
@@ -158,8 +156,8 @@ public final class PostgresAuditLog implements AuditLog {
                 draft.actor(),
                 draft.resourceType(),
                 draft.resourceId(),
-                previous,
-                detailsJson,
+                draft.previousEventId().map(UUID::toString).orElse(null),
+                draft.details(),
                 prevHash);
         return new AuditEvent(
                 eventId,
@@ -173,7 +171,7 @@ public final class PostgresAuditLog implements AuditLog {
                 draft.previousEventId(),
                 draft.details(),
                 prevHash,
-                AuditEventJson.eventHash(prevHash, canonical));
+                eventHash);
     }
 
     private static void insert(Connection transaction, ChainHead head, List<AuditEvent> events) throws SQLException {
