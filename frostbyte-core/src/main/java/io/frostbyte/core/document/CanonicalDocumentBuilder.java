@@ -1,0 +1,225 @@
+package io.frostbyte.core.document;
+
+import static java.util.Objects.requireNonNull;
+
+import io.frostbyte.core.TenantId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Assembles a {@link CanonicalDocument}: normalizes block text as spec/02 §2.3 says, drops empty blocks, assigns block
+ * ids and code-point offsets, and drops blocks beyond the character limit (reason {@code limit_exceeded}). Not
+ * thread-safe; one builder per parse.
+ */
+public final class CanonicalDocumentBuilder {
+    private static final Pattern INLINE_WHITESPACE = Pattern.compile("[\\s\\u00A0\\u2028\\u2029]+");
+    private static final Pattern TRAILING_WHITESPACE = Pattern.compile("[ \\t\\u00A0]+$", Pattern.MULTILINE);
+
+    private final long maxCharacters;
+    private final List<Block> blocks = new ArrayList<>();
+    private final List<Furniture> furniture = new ArrayList<>();
+    private final Map<String, Long> dropped = new TreeMap<>();
+    private final List<String> warnings = new ArrayList<>();
+    private final SortedMap<String, String> metadata = new TreeMap<>();
+    private int offset;
+    private int pageCount = 1;
+    private String sourceEncoding;
+
+    public CanonicalDocumentBuilder(long maxCharacters) {
+        if (maxCharacters < 1) {
+            throw new IllegalArgumentException("max characters must be >= 1: " + maxCharacters);
+        }
+        this.maxCharacters = maxCharacters;
+    }
+
+    /** Runs of whitespace (line breaks included) become one space; the result is trimmed. */
+    public static String normalizeInline(String raw) {
+        return INLINE_WHITESPACE.matcher(raw).replaceAll(" ").strip();
+    }
+
+    /** A code block keeps its lines and indentation; trailing whitespace and blank edge lines are trimmed. */
+    public static String normalizeCode(String raw) {
+        String text = TRAILING_WHITESPACE
+                .matcher(raw.replace("\r\n", "\n").replace('\r', '\n').replace("\t", "    "))
+                .replaceAll("");
+        int start = 0;
+        while (start < text.length() && text.charAt(start) == '\n') {
+            start++;
+        }
+        int end = text.length();
+        while (end > start && text.charAt(end - 1) == '\n') {
+            end--;
+        }
+        return text.substring(start, end);
+    }
+
+    public CanonicalDocumentBuilder heading(int level, String raw, int page) {
+        return addText(BlockType.HEADING, Math.min(Math.max(level, 1), 6), normalizeInline(raw), page, page);
+    }
+
+    public CanonicalDocumentBuilder paragraph(String raw, int page, int pageEnd) {
+        return addText(BlockType.PARAGRAPH, 0, normalizeInline(raw), page, pageEnd);
+    }
+
+    public CanonicalDocumentBuilder listItem(int nestingLevel, String raw, int page) {
+        return addText(BlockType.LIST_ITEM, Math.max(nestingLevel, 1), normalizeInline(raw), page, page);
+    }
+
+    public CanonicalDocumentBuilder figureCaption(String raw, int page) {
+        return addText(BlockType.FIGURE_CAPTION, 0, normalizeInline(raw), page, page);
+    }
+
+    public CanonicalDocumentBuilder code(String raw, int page) {
+        return addText(BlockType.CODE, 0, normalizeCode(raw), page, page);
+    }
+
+    /** Adds a table whose cell texts are normalized here; an all-empty table is skipped. */
+    public CanonicalDocumentBuilder table(Table rawTable, int page, int pageEnd) {
+        requireNonNull(rawTable, "table is null");
+        List<List<String>> cells = rawTable.cells().stream()
+                .map(row -> row.stream()
+                        .map(CanonicalDocumentBuilder::normalizeInline)
+                        .toList())
+                .toList();
+        if (cells.stream().flatMap(List::stream).allMatch(String::isEmpty)) {
+            return this;
+        }
+        Table table = new Table(rawTable.headerRows(), cells, rawTable.merged());
+        return add(BlockType.TABLE, 0, table.text(), page, pageEnd, table);
+    }
+
+    public CanonicalDocumentBuilder furniture(int page, Furniture.Kind kind, String raw) {
+        String text = normalizeInline(raw);
+        if (!text.isEmpty()) {
+            furniture.add(new Furniture(page, kind, text));
+        }
+        return this;
+    }
+
+    public CanonicalDocumentBuilder drop(String elementType, int page, String reason, long count) {
+        DroppedContent validated = new DroppedContent(elementType, page, reason, count);
+        dropped.merge(key(validated), count, Long::sum);
+        return this;
+    }
+
+    public CanonicalDocumentBuilder warning(String warning) {
+        warnings.add(requireNonNull(warning, "warning is null"));
+        return this;
+    }
+
+    public CanonicalDocumentBuilder metadata(String key, String value) {
+        if (value != null && !normalizeInline(value).isEmpty()) {
+            metadata.put(requireNonNull(key, "key is null"), normalizeInline(value));
+        }
+        return this;
+    }
+
+    public CanonicalDocumentBuilder pageCount(int pageCount) {
+        if (pageCount < 1) {
+            throw new IllegalArgumentException("page count must be >= 1: " + pageCount);
+        }
+        this.pageCount = pageCount;
+        return this;
+    }
+
+    public CanonicalDocumentBuilder sourceEncoding(String sourceEncoding) {
+        this.sourceEncoding = sourceEncoding;
+        return this;
+    }
+
+    /** Code points of canonical text so far. */
+    public long characters() {
+        return offset;
+    }
+
+    public boolean isEmpty() {
+        return blocks.isEmpty();
+    }
+
+    private CanonicalDocumentBuilder addText(BlockType type, int level, String text, int page, int pageEnd) {
+        return add(type, level, text, page, pageEnd, null);
+    }
+
+    private CanonicalDocumentBuilder add(BlockType type, int level, String text, int page, int pageEnd, Table table) {
+        if (text.isEmpty()) {
+            return this;
+        }
+        int length = text.codePointCount(0, text.length());
+        int start = blocks.isEmpty() ? 0 : offset + CanonicalDocument.BLOCK_SEPARATOR.length();
+        if ((long) start + length > maxCharacters) {
+            drop("text", page, "limit_exceeded", 1);
+            return this;
+        }
+        pageCount = Math.max(pageCount, pageEnd);
+        blocks.add(new Block(
+                "b%04d".formatted(blocks.size() + 1), type, level, text, page, pageEnd, start, start + length, table));
+        offset = start + length;
+        return this;
+    }
+
+    private static String key(DroppedContent content) {
+        return content.elementType() + "\u0000" + "%010d".formatted(content.page()) + "\u0000" + content.reason();
+    }
+
+    public CanonicalDocument build(
+            TenantId tenant,
+            String mimeType,
+            String rawSha256,
+            String parser,
+            String parserVersion,
+            String parseConfigSha256,
+            String engineVersion) {
+        List<Page> pages = new ArrayList<>();
+        int previousEnd = 0;
+        for (int page = 1; page <= pageCount; page++) {
+            int start = -1;
+            int end = -1;
+            for (Block block : blocks) {
+                if (block.page() == page && start < 0) {
+                    start = block.startChar();
+                }
+                if (block.page() <= page && block.pageEnd() >= page) {
+                    end = block.endChar();
+                }
+            }
+            if (start < 0) {
+                start = firstStartAfter(page, previousEnd);
+                end = start;
+            }
+            end = Math.max(end, start);
+            pages.add(new Page(page, start, end));
+            previousEnd = end;
+        }
+        List<DroppedContent> droppedContent = new ArrayList<>();
+        dropped.forEach((key, count) -> {
+            String[] parts = key.split("\u0000", -1);
+            droppedContent.add(new DroppedContent(parts[0], Integer.parseInt(parts[1]), parts[2], count));
+        });
+        String text = String.join(
+                CanonicalDocument.BLOCK_SEPARATOR,
+                blocks.stream().map(Block::text).toList());
+        int sections =
+                (int) blocks.stream().filter(b -> b.type() == BlockType.HEADING).count();
+        int tables =
+                (int) blocks.stream().filter(b -> b.type() == BlockType.TABLE).count();
+        DocumentStats stats = new DocumentStats(
+                pageCount, sections, tables, blocks.size(), offset, sourceEncoding, droppedContent, warnings);
+        Lineage lineage =
+                new Lineage(rawSha256, parser, parserVersion, parseConfigSha256, engineVersion, DocId.sha256Hex(text));
+        return new CanonicalDocument(
+                DocId.of(tenant, rawSha256), tenant, mimeType, pages, blocks, furniture, metadata, lineage, stats);
+    }
+
+    private int firstStartAfter(int page, int fallback) {
+        for (Block block : blocks) {
+            if (block.page() > page) {
+                return block.startChar();
+            }
+        }
+        return Math.max(fallback, offset);
+    }
+}

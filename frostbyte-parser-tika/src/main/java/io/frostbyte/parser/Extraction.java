@@ -1,0 +1,34 @@
+package io.frostbyte.parser;
+
+import io.frostbyte.core.document.Furniture;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** What one format reader found: raw blocks in reading order, furniture, dropped content and notes. */
+final class Extraction {
+    record Drop(String elementType, int page, String reason) {}
+
+    record FurnitureLine(int page, Furniture.Kind kind, String text) {}
+
+    final List<RawBlock> blocks = new ArrayList<>();
+    final List<FurnitureLine> furniture = new ArrayList<>();
+    final Map<String, Long> dropped = new TreeMap<>();
+    final List<String> warnings = new ArrayList<>();
+    int pageCount = 1;
+    String sourceEncoding;
+
+    void drop(String elementType, int page, String reason) {
+        dropped.merge(elementType + "\u0000" + page + "\u0000" + reason, 1L, Long::sum);
+    }
+
+    List<Map.Entry<Drop, Long>> drops() {
+        List<Map.Entry<Drop, Long>> result = new ArrayList<>();
+        dropped.forEach((key, count) -> {
+            String[] parts = key.split("\u0000", -1);
+            result.add(Map.entry(new Drop(parts[0], Integer.parseInt(parts[1]), parts[2]), count));
+        });
+        return result;
+    }
+}

@@ -1,0 +1,419 @@
+package io.frostbyte.policy;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberMatch;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Offline PII detector {@value #VERSION} (spec/03 §3.3): validated detectors, not bare regular expressions.
+ *
+ * <p>Every pattern is either bounded or possessive and anchored by a look-behind, so a scan is linear in the text
+ * length (no catastrophic backtracking). NAME and ADDRESS are heuristic (gazetteers, shapes and context words).
+ *
+ * <p>Thread-safe and immutable; holds no text between calls.
+ */
+public final class PiiDetector {
+    public static final String VERSION = "fb-pii/1.0.0";
+    /** Default region for numbers written without a country code. */
+    public static final String DEFAULT_REGION = "US";
+
+    private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
+    /** Regions tried for nationally written numbers next to a phone word (bounded: each try is a parse). */
+    private static final List<String> REGIONS = List.of(
+            "AR", "AT", "AU", "BE", "BR", "CA", "CH", "CN", "CY", "CZ", "DE", "DK", "ES", "FI", "FR", "GB", "GR", "HU",
+            "IE", "IL", "IN", "IS", "IT", "JP", "KR", "MX", "NL", "NO", "NZ", "PL", "PT", "RO", "RU", "SE", "SG", "SK",
+            "TR", "UA", "US", "ZA");
+
+    private static final Pattern EMAIL = Pattern.compile("(?<![A-Za-z0-9._%+\\-])[A-Za-z0-9][A-Za-z0-9._%+\\-]{0,63}+@"
+            + "(?:[A-Za-z0-9\\-]{1,63}+\\.(?=[A-Za-z0-9])){1,8}+[A-Za-z]{2,24}+(?![A-Za-z0-9\\-])");
+    private static final Pattern SSN_DASHED = Pattern.compile("(?<![\\d\\-])\\d{3}-\\d{2}-\\d{4}(?![\\d\\-])");
+    private static final Pattern SSN_PLAIN = Pattern.compile("(?<![\\d\\-])\\d{3} ?\\d{2} ?\\d{4}(?![\\d\\-])");
+    private static final Pattern SSN_CUE =
+            Pattern.compile("(?i)(?<![a-z])(?:ssn|social\\s+security|soc\\.\\s*sec\\.)(?![a-z])");
+    private static final Pattern DIGIT_RUN = Pattern.compile("(?<!\\d)\\d{1,19}+(?:[ \\-]\\d{1,19}+){0,9}+(?!\\d)");
+    private static final Pattern IBAN = Pattern.compile(
+            "(?<![A-Za-z0-9])[A-Za-z]{2}\\d{2}(?: ?[A-Za-z0-9]{4}){2,7}+(?: ?[A-Za-z0-9]{1,4})?(?![A-Za-z0-9])");
+    private static final Pattern ACCOUNT = Pattern.compile("(?i)(?<![a-z])(?:account|acct|a/c)"
+            + "(?:\\s{0,3}(?:no|number|num|nr)\\.?)?\\s{0,3}[:#]?\\s{0,3}(\\d[\\d\\- ]{4,24}+)");
+    private static final String MONTH = "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
+            + "|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+    private static final Pattern DATE =
+            Pattern.compile("(?i)(?<![\\d/.\\-])(?:\\d{1,2}[/.\\-]\\d{1,2}[/.\\-](?:\\d{4}|\\d{2})"
+                    + "|\\d{4}[/\\-]\\d{1,2}[/\\-]\\d{1,2})(?![\\d/\\-])"
+                    + "|(?<![a-z0-9])(?:\\d{1,2}(?:st|nd|rd|th)?\\s(?:of\\s)?" + MONTH + "\\.?,?\\s\\d{4}"
+                    + "|" + MONTH + "\\.?\\s\\d{1,2}(?:st|nd|rd|th)?,?\\s\\d{4})(?![a-z0-9])");
+    private static final Pattern DOB_CUE =
+            Pattern.compile("(?i)(?<![a-z])(?:dob|d\\.o\\.b\\.?|date\\s+of\\s+birth|birth\\s*date|born)(?![a-z])");
+    private static final Pattern PHONE_CANDIDATE =
+            Pattern.compile("(?<![\\w+.\\-])(?:\\+|\\(\\+?)?\\d[\\d ().\\-]{5,24}+(?:\\s?(?:x|ext\\.?)\\s?\\d{1,6}+)?");
+    private static final Pattern PHONE_CUE = Pattern.compile("(?i)(?<![a-z])(?:phone|tel|telephone|mobile|cell|fax"
+            + "|call|office|desk|contact|whatsapp|sms|ph)(?![a-z])");
+    private static final Pattern ID_CUE =
+            Pattern.compile("(?i)(?<![a-z])(?:passport|licen[cs]e|dl|mrn|medical\\s+record"
+                    + "|ssn|social\\s+security|account|acct|card|cc|iban)(?![a-z])");
+    private static final Pattern ID_TOKEN = Pattern.compile("(?<![A-Za-z0-9])[A-Za-z0-9][A-Za-z0-9\\-]{0,24}+");
+    private static final Map<PiiType, Pattern> ID_CUES = Map.of(
+            PiiType.PASSPORT,
+            Pattern.compile("(?i)(?<![a-z])passport(?:\\s{0,3}(?:no\\.?|number|num|#|id))?"),
+            PiiType.DRIVERS_LICENSE,
+            Pattern.compile("(?i)(?<![a-z])(?:driver'?s?\\s{1,3}licen[cs]e|driving\\s{1,3}licen[cs]e|dl\\s{0,2}#"
+                    + "|dl\\s{1,3}(?:no|number))(?:\\s{0,3}(?:no\\.?|number|num|#|id))?"),
+            PiiType.MEDICAL_RECORD,
+            Pattern.compile(
+                    "(?i)(?<![a-z])(?:mrn|medical\\s{1,3}record(?:\\s{0,3}(?:no\\.?|number|num|#))?)(?![a-z])"));
+
+    private final Set<String> allowedValues;
+    private final Set<String> allowedEmailDomains;
+    private final NameAddressHeuristics heuristics;
+
+    /** A detector with an empty allowlist. */
+    public PiiDetector() {
+        this(List.of());
+    }
+
+    /**
+     * @param allowlist tenant {@code pii_allowlist}: exact values, or {@code @domain} for every e-mail address of a
+     *     domain; matching values are never reported
+     */
+    public PiiDetector(List<String> allowlist) {
+        requireNonNull(allowlist, "allowlist is null");
+        Set<String> values = new TreeSet<>();
+        Set<String> domains = new TreeSet<>();
+        for (String entry : allowlist) {
+            requireNonNull(entry, "allowlist entry is null");
+            if (entry.startsWith("@") && entry.length() > 1) {
+                domains.add(entry.toLowerCase(Locale.ROOT));
+            } else {
+                values.add(entry);
+            }
+        }
+        this.allowedValues = Set.copyOf(values);
+        this.allowedEmailDomains = Set.copyOf(domains);
+        this.heuristics = NameAddressHeuristics.shared();
+    }
+
+    /**
+     * Finds PII in {@code text}.
+     *
+     * @return non-overlapping spans in code points, ordered by start; overlaps resolved as spec/03 says (longest span
+     *     wins, ties by {@link PiiType} order)
+     */
+    public List<PiiSpan> detect(String text) {
+        requireNonNull(text, "text is null");
+        List<Candidate> found = new ArrayList<>();
+        emails(text, found);
+        ssns(text, found);
+        cards(text, found);
+        ibans(text, found);
+        accounts(text, found);
+        dates(text, found);
+        identifiers(text, found);
+        phones(text, found);
+        heuristics.names(text, found);
+        heuristics.addresses(text, found);
+        return toCodePoints(text, resolve(allowed(text, found)));
+    }
+
+    private static void emails(String text, List<Candidate> out) {
+        Matcher m = EMAIL.matcher(text);
+        while (m.find()) {
+            String domain = text.substring(text.indexOf('@', m.start()) + 1, m.end());
+            if (validDomain(domain)) {
+                out.add(new Candidate(PiiType.EMAIL, m.start(), m.end()));
+            }
+        }
+    }
+
+    private static boolean validDomain(String domain) {
+        for (String label : domain.split("\\.", -1)) {
+            if (label.isEmpty() || label.startsWith("-") || label.endsWith("-")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void ssns(String text, List<Candidate> out) {
+        Matcher dashed = SSN_DASHED.matcher(text);
+        while (dashed.find()) {
+            if (Checksums.ssn(Checksums.digitsOf(dashed.group()))) {
+                out.add(new Candidate(PiiType.SSN, dashed.start(), dashed.end()));
+            }
+        }
+        ContextIndex cues = new ContextIndex(SSN_CUE, text);
+        Matcher plain = SSN_PLAIN.matcher(text);
+        while (plain.find()) {
+            if (Checksums.ssn(Checksums.digitsOf(plain.group())) && cues.near(plain.start(), plain.end(), 30, 30)) {
+                out.add(new Candidate(PiiType.SSN, plain.start(), plain.end()));
+            }
+        }
+    }
+
+    private static void cards(String text, List<Candidate> out) {
+        Matcher m = DIGIT_RUN.matcher(text);
+        while (m.find()) {
+            List<int[]> groups = new ArrayList<>();
+            int groupStart = -1;
+            for (int i = m.start(); i <= m.end(); i++) {
+                boolean digit = i < m.end() && Checksums.isDigit(text.charAt(i));
+                if (digit && groupStart < 0) {
+                    groupStart = i;
+                } else if (!digit && groupStart >= 0) {
+                    groups.add(new int[] {groupStart, i});
+                    groupStart = -1;
+                }
+            }
+            Candidate best = null;
+            for (int first = 0; first < groups.size(); first++) {
+                int digits = 0;
+                for (int last = first; last < groups.size(); last++) {
+                    digits += groups.get(last)[1] - groups.get(last)[0];
+                    if (digits > 19) {
+                        break;
+                    }
+                    int start = groups.get(first)[0];
+                    int end = groups.get(last)[1];
+                    if (digits >= 13
+                            && cardGrouping(groups.subList(first, last + 1))
+                            && (best == null || end - start > best.end() - best.start())
+                            && Checksums.luhn(Checksums.digitsOf(text.subSequence(start, end)))) {
+                        best = new Candidate(PiiType.FINANCIAL_ACCOUNT, start, end);
+                    }
+                }
+            }
+            if (best != null) {
+                out.add(best);
+            }
+        }
+    }
+
+    /** One unbroken run, groups of four (the last may be shorter), or the 4-6-5 / 4-6-4 layouts of Amex and Diners. */
+    private static boolean cardGrouping(List<int[]> groups) {
+        int n = groups.size();
+        if (n == 1) {
+            return true;
+        }
+        int[] lengths = groups.stream().mapToInt(g -> g[1] - g[0]).toArray();
+        if (n == 3 && lengths[0] == 4 && lengths[1] == 6 && (lengths[2] == 5 || lengths[2] == 4)) {
+            return true;
+        }
+        for (int i = 0; i < n - 1; i++) {
+            if (lengths[i] != 4) {
+                return false;
+            }
+        }
+        return lengths[n - 1] <= 4;
+    }
+
+    private static void ibans(String text, List<Candidate> out) {
+        Matcher m = IBAN.matcher(text);
+        while (m.find()) {
+            if (Checksums.iban(Checksums.alphanumericsOf(m.group()))) {
+                out.add(new Candidate(PiiType.FINANCIAL_ACCOUNT, m.start(), m.end()));
+            }
+        }
+    }
+
+    private static void accounts(String text, List<Candidate> out) {
+        Matcher m = ACCOUNT.matcher(text);
+        while (m.find()) {
+            int start = m.start(1);
+            int end = trimToDigit(text, start, m.end(1));
+            if (Checksums.digitsOf(text.subSequence(start, end)).length() >= 6) {
+                out.add(new Candidate(PiiType.FINANCIAL_ACCOUNT, start, end));
+            }
+        }
+    }
+
+    private static void dates(String text, List<Candidate> out) {
+        ContextIndex cues = new ContextIndex(DOB_CUE, text);
+        Matcher m = DATE.matcher(text);
+        while (m.find()) {
+            if (cues.near(m.start(), m.end(), 40, 40) && plausibleDate(m.group())) {
+                out.add(new Candidate(PiiType.DOB, m.start(), m.end()));
+            }
+        }
+    }
+
+    private static boolean plausibleDate(String date) {
+        String[] parts = date.split("[/.\\-]");
+        if (parts.length != 3 || !Checksums.isDigit(date.charAt(0))) {
+            return true;
+        }
+        int a = Integer.parseInt(parts[0]);
+        int b = Integer.parseInt(parts[1]);
+        if (parts[0].length() == 4) {
+            return b >= 1 && b <= 12 && Integer.parseInt(parts[2]) >= 1 && Integer.parseInt(parts[2]) <= 31;
+        }
+        return a >= 1 && b >= 1 && ((a <= 12 && b <= 31) || (a <= 31 && b <= 12));
+    }
+
+    private static void identifiers(String text, List<Candidate> out) {
+        for (PiiType type : List.of(PiiType.PASSPORT, PiiType.DRIVERS_LICENSE, PiiType.MEDICAL_RECORD)) {
+            Matcher cue = ID_CUES.get(type).matcher(text);
+            Matcher token = ID_TOKEN.matcher(text).useTransparentBounds(true);
+            while (cue.find()) {
+                int from = cue.end();
+                token.region(from, Math.min(text.length(), from + 30 + 25));
+                while (token.find() && token.start() <= from + 30) {
+                    int end = token.end();
+                    while (end > token.start() && text.charAt(end - 1) == '-') {
+                        end--;
+                    }
+                    String id = text.substring(token.start(), end);
+                    int length = id.length();
+                    if (length >= 6 && length <= 20 && !Checksums.digitsOf(id).isEmpty()) {
+                        out.add(new Candidate(type, token.start(), end));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Phone-shaped candidates (one linear pass), each checked with libphonenumber's {@code findNumbers} for the default
+     * region (international numbers carry their own code); numbers written nationally for another region count
+     * only next to a phone word. libphonenumber never sees more than one short candidate at a time: its matcher is
+     * too slow for megabytes of text.
+     */
+    private static void phones(String text, List<Candidate> out) {
+        ContextIndex phoneCues = new ContextIndex(PHONE_CUE, text);
+        ContextIndex idCues = new ContextIndex(ID_CUE, text);
+        Matcher m = PHONE_CANDIDATE.matcher(text);
+        while (m.find()) {
+            int start = m.start();
+            int end = trimToDigit(text, start, m.end());
+            if (!plausiblePhone(text, start, end) || introducedAsId(phoneCues, idCues, start)) {
+                continue;
+            }
+            String candidate = text.substring(start, end);
+            boolean found = false;
+            for (PhoneNumberMatch match :
+                    PHONES.findNumbers(candidate, DEFAULT_REGION, PhoneNumberUtil.Leniency.VALID, 4)) {
+                if (plausiblePhone(text, start + match.start(), start + match.end())) {
+                    out.add(new Candidate(PiiType.PHONE, start + match.start(), start + match.end()));
+                    found = true;
+                }
+            }
+            if (!found && phoneCues.near(start, end, 30, 12) && validSomewhere(candidate)) {
+                out.add(new Candidate(PiiType.PHONE, start, end));
+            }
+        }
+    }
+
+    private static boolean plausiblePhone(String text, int start, int end) {
+        String raw = text.substring(start, end);
+        String withoutExtension = raw.replaceFirst("(?i)\\s?(?:x|ext\\.?)\\s?\\d+$", "");
+        String digits = Checksums.digitsOf(withoutExtension);
+        if (digits.length() < 9 || digits.length() > 17) {
+            return false;
+        }
+        // a bare 13+ digit run is a card or account number, never a phone number written by a person
+        return !(digits.length() >= 13 && digits.length() == withoutExtension.length());
+    }
+
+    private static boolean introducedAsId(ContextIndex phoneCues, ContextIndex idCues, int start) {
+        int idCue = idCues.cueEndingBefore(start, 30);
+        return idCue >= 0 && phoneCues.cueEndingBefore(start, 30) < idCue;
+    }
+
+    private static boolean validSomewhere(String candidate) {
+        if (candidate.startsWith("+") || candidate.startsWith("(+")) {
+            return valid(candidate, "ZZ");
+        }
+        for (String region : REGIONS) {
+            if (valid(candidate, region)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean valid(String candidate, String region) {
+        try {
+            PhoneNumber number = PHONES.parse(candidate, region);
+            return PHONES.isValidNumber(number);
+        } catch (NumberParseException e) {
+            return false;
+        }
+    }
+
+    private static int trimToDigit(String text, int start, int end) {
+        while (end > start && !Checksums.isDigit(text.charAt(end - 1))) {
+            end--;
+        }
+        return end;
+    }
+
+    private List<Candidate> allowed(String text, List<Candidate> found) {
+        if (allowedValues.isEmpty() && allowedEmailDomains.isEmpty()) {
+            return found;
+        }
+        List<Candidate> kept = new ArrayList<>(found.size());
+        for (Candidate c : found) {
+            String value = text.substring(c.start(), c.end());
+            boolean allowed = allowedValues.contains(value)
+                    || (c.type() == PiiType.EMAIL
+                            && allowedEmailDomains.contains(
+                                    value.substring(value.indexOf('@')).toLowerCase(Locale.ROOT)));
+            if (!allowed) {
+                kept.add(c);
+            }
+        }
+        return kept;
+    }
+
+    /** Longest span wins, ties by type order then position; the survivors in text order. */
+    static List<Candidate> resolve(List<Candidate> found) {
+        List<Candidate> byPriority = new ArrayList<>(found);
+        byPriority.sort(Comparator.comparingInt((Candidate c) -> c.end() - c.start())
+                .reversed()
+                .thenComparing(Candidate::type)
+                .thenComparingInt(Candidate::start));
+        TreeMap<Integer, Candidate> accepted = new TreeMap<>();
+        for (Candidate c : byPriority) {
+            Map.Entry<Integer, Candidate> before = accepted.floorEntry(c.start());
+            if (before != null && before.getValue().end() > c.start()) {
+                continue;
+            }
+            Map.Entry<Integer, Candidate> after = accepted.ceilingEntry(c.start());
+            if (after != null && after.getKey() < c.end()) {
+                continue;
+            }
+            accepted.put(c.start(), c);
+        }
+        return List.copyOf(accepted.values());
+    }
+
+    /** Converts sorted UTF-16 ranges to code-point ranges in one pass. */
+    private static List<PiiSpan> toCodePoints(String text, List<Candidate> sorted) {
+        List<PiiSpan> spans = new ArrayList<>(sorted.size());
+        int utf16 = 0;
+        int codePoints = 0;
+        for (Candidate c : sorted) {
+            codePoints += Character.codePointCount(text, utf16, c.start());
+            int start = codePoints;
+            codePoints += Character.codePointCount(text, c.start(), c.end());
+            utf16 = c.end();
+            spans.add(new PiiSpan(c.type(), start, codePoints));
+        }
+        return List.copyOf(spans);
+    }
+
+    /** A detection in UTF-16 indices, before overlap resolution. */
+    record Candidate(PiiType type, int start, int end) {}
+}

@@ -1,0 +1,251 @@
+package io.frostbyte.policy;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Measures the detectors on labelled corpora whose paths the caller supplies (for tests and {@code frostbyte-bench};
+ * the detectors themselves never read files).
+ *
+ * <ul>
+ *   <li>PII: Presidio's {@code synth_dataset_v2} JSON ({@code full_text}, {@code spans[entity_type, start_position,
+ *       end_position]} in code points). A predicted span is correct if it overlaps a gold span of its category; a gold
+ *       span is found if a predicted span of its category overlaps it. Character-level scores count code points.
+ *   <li>Injection: deepset prompt-injections JSONL ({@code text}, {@code label} 1 = injection); positive = action at
+ *       least {@code flag}.
+ * </ul>
+ */
+public final class PolicyEvaluator {
+    /** Presidio entity types and the category they are scored under; other gold types are ignored. */
+    static final Map<String, String> PRESIDIO_CATEGORIES = Map.of(
+            "EMAIL_ADDRESS", "EMAIL",
+            "PHONE_NUMBER", "PHONE",
+            "US_SSN", "SSN",
+            "CREDIT_CARD", "CREDIT_CARD",
+            "IBAN_CODE", "IBAN",
+            "PERSON", "NAME",
+            "STREET_ADDRESS", "ADDRESS",
+            "US_DRIVER_LICENSE", "DRIVERS_LICENSE");
+
+    private PolicyEvaluator() {}
+
+    /** Precision, recall and F1 from counts; 0 when undefined. */
+    public record Score(int truePositives, int falsePositives, int falseNegatives) {
+        public double precision() {
+            return ratio(truePositives, truePositives + falsePositives);
+        }
+
+        public double recall() {
+            return ratio(truePositives, truePositives + falseNegatives);
+        }
+
+        public double f1() {
+            double p = precision();
+            double r = recall();
+            return p + r == 0 ? 0 : 2 * p * r / (p + r);
+        }
+
+        private static double ratio(int numerator, int denominator) {
+            return denominator == 0 ? 0 : (double) numerator / denominator;
+        }
+    }
+
+    /** Per category: span-level (overlap) and character-level scores. */
+    public record PiiEvaluation(int samples, SortedMap<String, Score> spans, SortedMap<String, Score> characters) {
+        public PiiEvaluation {
+            spans = new TreeMap<>(spans);
+            characters = new TreeMap<>(characters);
+        }
+
+        public String report() {
+            StringBuilder out = new StringBuilder("PII on " + samples + " samples (span overlap | characters)\n");
+            spans.forEach((category, s) -> {
+                Score c = characters.get(category);
+                out.append(String.format(
+                        "%-16s P %.3f R %.3f F1 %.3f (tp %d fp %d fn %d) | P %.3f R %.3f F1 %.3f%n",
+                        category,
+                        s.precision(),
+                        s.recall(),
+                        s.f1(),
+                        s.truePositives(),
+                        s.falsePositives(),
+                        s.falseNegatives(),
+                        c.precision(),
+                        c.recall(),
+                        c.f1()));
+            });
+            return out.toString();
+        }
+    }
+
+    /** Confusion counts of the injection gate at its thresholds. */
+    public record InjectionEvaluation(int truePositives, int falsePositives, int trueNegatives, int falseNegatives) {
+        public double precision() {
+            return new Score(truePositives, falsePositives, falseNegatives).precision();
+        }
+
+        public double recall() {
+            return new Score(truePositives, falsePositives, falseNegatives).recall();
+        }
+
+        public double falsePositiveRate() {
+            int negatives = falsePositives + trueNegatives;
+            return negatives == 0 ? 0 : (double) falsePositives / negatives;
+        }
+
+        public String report() {
+            return String.format(
+                    "injection: P %.3f R %.3f FPR %.3f (tp %d fp %d tn %d fn %d)%n",
+                    precision(),
+                    recall(),
+                    falsePositiveRate(),
+                    truePositives,
+                    falsePositives,
+                    trueNegatives,
+                    falseNegatives);
+        }
+    }
+
+    public static PiiEvaluation evaluatePii(PiiDetector detector, Path presidioJson) {
+        requireNonNull(detector, "detector is null");
+        Object root = Json.parse(read(presidioJson));
+        if (!(root instanceof List<?> samples)) {
+            throw new IllegalArgumentException("expected a JSON array in " + presidioJson);
+        }
+        SortedMap<String, int[]> spanCounts = new TreeMap<>();
+        SortedMap<String, int[]> charCounts = new TreeMap<>();
+        for (String category : PRESIDIO_CATEGORIES.values()) {
+            spanCounts.put(category, new int[3]);
+            charCounts.put(category, new int[3]);
+        }
+        for (Object sample : samples) {
+            Map<?, ?> object = (Map<?, ?>) sample;
+            String text = (String) object.get("full_text");
+            List<Labelled> gold = new ArrayList<>();
+            for (Object span : (List<?>) object.get("spans")) {
+                Map<?, ?> s = (Map<?, ?>) span;
+                String category = PRESIDIO_CATEGORIES.get((String) s.get("entity_type"));
+                if (category != null) {
+                    gold.add(new Labelled(
+                            category,
+                            ((Number) s.get("start_position")).intValue(),
+                            ((Number) s.get("end_position")).intValue()));
+                }
+            }
+            List<Labelled> predicted = new ArrayList<>();
+            for (PiiSpan span : detector.detect(text)) {
+                String category = categoryOf(text, span);
+                if (category != null) {
+                    predicted.add(new Labelled(category, span.start(), span.end()));
+                }
+            }
+            for (String category : spanCounts.keySet()) {
+                countSpans(category, gold, predicted, spanCounts.get(category));
+                countCharacters(category, gold, predicted, charCounts.get(category));
+            }
+        }
+        return new PiiEvaluation(samples.size(), scores(spanCounts), scores(charCounts));
+    }
+
+    public static InjectionEvaluation evaluateInjection(InjectionScorer scorer, Path deepsetJsonl) {
+        requireNonNull(scorer, "scorer is null");
+        int tp = 0;
+        int fp = 0;
+        int tn = 0;
+        int fn = 0;
+        for (String line : read(deepsetJsonl).split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            Map<?, ?> sample = (Map<?, ?>) Json.parse(line);
+            boolean injection = ((Number) sample.get("label")).intValue() == 1;
+            boolean flagged = scorer.score((String) sample.get("text")).action() != InjectionAction.PASS;
+            if (injection && flagged) {
+                tp++;
+            } else if (injection) {
+                fn++;
+            } else if (flagged) {
+                fp++;
+            } else {
+                tn++;
+            }
+        }
+        return new InjectionEvaluation(tp, fp, tn, fn);
+    }
+
+    private static String categoryOf(String text, PiiSpan span) {
+        return switch (span.type()) {
+            case EMAIL -> "EMAIL";
+            case PHONE -> "PHONE";
+            case SSN -> "SSN";
+            case NAME -> "NAME";
+            case ADDRESS -> "ADDRESS";
+            case DRIVERS_LICENSE -> "DRIVERS_LICENSE";
+            case FINANCIAL_ACCOUNT -> {
+                int start = text.offsetByCodePoints(0, span.start());
+                yield Checksums.isLetter(text.charAt(start)) ? "IBAN" : "CREDIT_CARD";
+            }
+            case DOB, PASSPORT, MEDICAL_RECORD -> null;
+        };
+    }
+
+    private static void countSpans(String category, List<Labelled> gold, List<Labelled> predicted, int[] counts) {
+        for (Labelled p : predicted) {
+            if (p.category().equals(category)) {
+                boolean hit = gold.stream().anyMatch(g -> g.category().equals(category) && g.overlaps(p));
+                counts[hit ? 0 : 1]++;
+            }
+        }
+        for (Labelled g : gold) {
+            if (g.category().equals(category)
+                    && predicted.stream().noneMatch(p -> p.category().equals(category) && p.overlaps(g))) {
+                counts[2]++;
+            }
+        }
+    }
+
+    private static void countCharacters(String category, List<Labelled> gold, List<Labelled> predicted, int[] counts) {
+        java.util.BitSet goldChars = new java.util.BitSet();
+        java.util.BitSet predictedChars = new java.util.BitSet();
+        gold.stream().filter(g -> g.category().equals(category)).forEach(g -> goldChars.set(g.start(), g.end()));
+        predicted.stream()
+                .filter(p -> p.category().equals(category))
+                .forEach(p -> predictedChars.set(p.start(), p.end()));
+        java.util.BitSet both = (java.util.BitSet) goldChars.clone();
+        both.and(predictedChars);
+        counts[0] += both.cardinality();
+        counts[1] += predictedChars.cardinality() - both.cardinality();
+        counts[2] += goldChars.cardinality() - both.cardinality();
+    }
+
+    private static SortedMap<String, Score> scores(SortedMap<String, int[]> counts) {
+        SortedMap<String, Score> scores = new TreeMap<>();
+        counts.forEach((category, c) -> scores.put(category, new Score(c[0], c[1], c[2])));
+        return scores;
+    }
+
+    private static String read(Path path) {
+        requireNonNull(path, "path is null");
+        try {
+            return Files.readString(path, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read corpus " + path, e);
+        }
+    }
+
+    private record Labelled(String category, int start, int end) {
+        boolean overlaps(Labelled other) {
+            return start < other.end && other.start < end;
+        }
+    }
+}

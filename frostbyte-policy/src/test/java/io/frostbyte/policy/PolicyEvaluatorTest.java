@@ -1,0 +1,43 @@
+package io.frostbyte.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.frostbyte.policy.PolicyEvaluator.InjectionEvaluation;
+import io.frostbyte.policy.PolicyEvaluator.PiiEvaluation;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** Floors well below the measured figures: a regression fails the build, the report prints the real numbers. */
+class PolicyEvaluatorTest {
+    private static final Path CORPUS = Path.of("../../shared/corpus");
+
+    @Test
+    void pii_detection_on_the_presidio_corpus_stays_above_its_floors() {
+        PiiEvaluation evaluation = PolicyEvaluator.evaluatePii(
+                new PiiDetector(), CORPUS.resolve("pii-presidio/synth_dataset_v2.even.json"));
+        System.out.print(evaluation.report());
+
+        assertThat(evaluation.samples()).isEqualTo(750);
+        assertThat(evaluation.spans().get("EMAIL").f1()).isGreaterThanOrEqualTo(0.95);
+        assertThat(evaluation.spans().get("SSN").f1()).isGreaterThanOrEqualTo(0.95);
+        assertThat(evaluation.spans().get("IBAN").f1()).isGreaterThanOrEqualTo(0.95);
+        assertThat(evaluation.spans().get("CREDIT_CARD").f1()).isGreaterThanOrEqualTo(0.90);
+        assertThat(evaluation.spans().get("PHONE").f1()).isGreaterThanOrEqualTo(0.60);
+        assertThat(evaluation.spans().get("PHONE").precision()).isGreaterThanOrEqualTo(0.90);
+        assertThat(evaluation.spans().get("NAME").f1()).isGreaterThanOrEqualTo(0.40);
+        assertThat(evaluation.spans().get("ADDRESS").f1()).isGreaterThanOrEqualTo(0.40);
+    }
+
+    @Test
+    void injection_scoring_on_the_deepset_corpus_stays_above_its_floors() {
+        InjectionEvaluation evaluation = PolicyEvaluator.evaluateInjection(
+                new InjectionScorer(), CORPUS.resolve("injection-deepset/train.jsonl"));
+        System.out.print(evaluation.report());
+
+        assertThat(evaluation.truePositives() + evaluation.falseNegatives()).isEqualTo(203);
+        assertThat(evaluation.falsePositives() + evaluation.trueNegatives()).isEqualTo(343);
+        assertThat(evaluation.falsePositiveRate()).isLessThanOrEqualTo(0.05);
+        assertThat(evaluation.precision()).isGreaterThanOrEqualTo(0.90);
+        assertThat(evaluation.recall()).isGreaterThanOrEqualTo(0.30);
+    }
+}
