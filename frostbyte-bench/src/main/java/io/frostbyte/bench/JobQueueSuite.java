@@ -125,7 +125,7 @@ final class JobQueueSuite implements BenchSuite {
     }
 
     private static void createPlainTable(Database database) throws SQLException {
-        try (Connection c = database.dataSource().getConnection();
+        try (Connection c = database.adminDataSource().getConnection();
                 Statement s = c.createStatement()) {
             s.execute("""
                     CREATE TABLE bench_plain (
@@ -133,6 +133,7 @@ final class JobQueueSuite implements BenchSuite {
                         resource_id text NOT NULL, idempotency_key text NOT NULL, payload jsonb NOT NULL,
                         status text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())""");
             s.execute("CREATE INDEX bench_plain_queued ON bench_plain (created_at) WHERE status = 'queued'");
+            s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON bench_plain TO frostbyte_app");
         }
     }
 
