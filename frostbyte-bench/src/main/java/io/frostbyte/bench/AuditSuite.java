@@ -47,8 +47,11 @@ final class AuditSuite implements BenchSuite {
                         EmbeddedPostgresServer.start(options.workDir().resolve("pg"), 0, true);
                 Database database = Database.embedded(server, 12)) {
             database.migrate();
-            new PostgresTenantRegistry(database.dataSource(), Clock.systemUTC())
-                    .create(TENANT, "Bench", "ops@example.com", "standard");
+            PostgresTenantRegistry registry = new PostgresTenantRegistry(database.dataSource(), Clock.systemUTC());
+            registry.create(TENANT, "Bench", "ops@example.com", "standard");
+            for (int t = 0; t < 8; t++) {
+                registry.create(TenantId.of("bench-chain-" + t), "Bench " + t, "ops@example.com", "standard");
+            }
             PostgresAuditLog log = new PostgresAuditLog(Clock.systemUTC());
             createPlainTable(database);
 
@@ -59,6 +62,7 @@ final class AuditSuite implements BenchSuite {
             double chainedOne = rate(events, () -> append(database, log, events, 1));
             double plainEight = rate(events, () -> plain(database, events, 8));
             double chainedEight = rate(events, () -> append(database, log, events, 8));
+            double chainedEightChains = rate(events, () -> appendToEightChains(database, log, events));
             double plainBatch = rate(events * 5, () -> plainBatched(database, events * 5, 100));
             double chainedBatch = rate(events * 5, () -> appendBatched(database, log, events * 5, 100));
 
@@ -90,9 +94,17 @@ final class AuditSuite implements BenchSuite {
                             true),
                     new Figure(
                             name(),
-                            "append, 8 writers",
+                            "append, 8 writers, 1 chain",
                             "events/s",
                             chainedEight,
+                            "plain INSERT, 8 writers",
+                            plainEight,
+                            true),
+                    new Figure(
+                            name(),
+                            "append, 8 writers, 8 chains",
+                            "events/s",
+                            chainedEightChains,
                             "plain INSERT, 8 writers",
                             plainEight,
                             true),
@@ -157,6 +169,25 @@ final class AuditSuite implements BenchSuite {
 
     private static void append(Database database, PostgresAuditLog log, int count, int writers) throws Exception {
         parallel(writers, count, () -> database.inTransaction(tx -> log.append(tx, draft(0))));
+    }
+
+    private static void appendToEightChains(Database database, PostgresAuditLog log, int count) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        ThreadLocal<TenantId> chain =
+                ThreadLocal.withInitial(() -> TenantId.of("bench-chain-" + next.getAndIncrement() % 8));
+        parallel(8, count, () -> database.inTransaction(tx -> log.append(tx, draftFor(chain.get()))));
+    }
+
+    private static AuditEventDraft draftFor(TenantId tenant) {
+        AuditEventDraft base = draft(0);
+        return new AuditEventDraft(
+                tenant,
+                base.eventType(),
+                base.actor(),
+                base.resourceType(),
+                base.resourceId(),
+                base.previousEventId(),
+                base.details());
     }
 
     private static void appendBatched(Database database, PostgresAuditLog log, int count, int batch) {

@@ -55,6 +55,15 @@ public final class PostgresAuditLog implements AuditLog {
             UPDATE audit_chain_heads SET seq = ?, event_hash = ? WHERE tenant_id = ? AND seq = ?
             """;
 
+    private static final String INSERT_ONE_AND_ADVANCE = """
+            WITH inserted AS (
+                INSERT INTO audit_events (event_id, tenant_id, seq, event_type, "timestamp", actor, resource_type,
+                                          resource_id, previous_event_id, details, prev_hash, event_hash)
+                VALUES (?::uuid, ?, ?, ?, ?::timestamptz, ?, ?, ?, ?::uuid, ?::jsonb, ?, ?)
+            )
+            UPDATE audit_chain_heads SET seq = ?, event_hash = ? WHERE tenant_id = ? AND seq = ?
+            """;
+
     private final Clock clock;
     private final Uuid7 ids;
     private final Consumer<AuditEvent> onAppend;
@@ -175,6 +184,10 @@ public final class PostgresAuditLog implements AuditLog {
     }
 
     private static void insert(Connection transaction, ChainHead head, List<AuditEvent> events) throws SQLException {
+        if (events.size() == 1) {
+            insertOne(transaction, head, events.getFirst());
+            return;
+        }
         int n = events.size();
         String[] eventIds = new String[n];
         Long[] seqs = new Long[n];
@@ -217,6 +230,31 @@ public final class PostgresAuditLog implements AuditLog {
             statement.setArray(12, transaction.createArrayOf("text", hashes));
             statement.setLong(13, last.seq());
             statement.setString(14, last.eventHash());
+            statement.setString(15, head.tenantId().value());
+            statement.setLong(16, head.seq());
+            if (statement.executeUpdate() != 1) {
+                throw new SQLException("audit chain head moved while locked", "55000");
+            }
+        }
+    }
+
+    /** The common case, one event per transaction: plain parameters, no array encoding. */
+    private static void insertOne(Connection transaction, ChainHead head, AuditEvent event) throws SQLException {
+        try (PreparedStatement statement = transaction.prepareStatement(INSERT_ONE_AND_ADVANCE)) {
+            statement.setString(1, event.eventId().toString());
+            statement.setString(2, head.tenantId().value());
+            statement.setLong(3, event.seq());
+            statement.setString(4, event.eventType().name());
+            statement.setString(5, AuditEventJson.formatTimestamp(event.timestamp()));
+            statement.setString(6, event.actor());
+            statement.setString(7, event.resourceType());
+            statement.setString(8, event.resourceId());
+            statement.setString(9, event.previousEventId().map(UUID::toString).orElse(null));
+            statement.setString(10, AuditEventJson.detailsJson(event.details()));
+            statement.setString(11, event.prevHash());
+            statement.setString(12, event.eventHash());
+            statement.setLong(13, event.seq());
+            statement.setString(14, event.eventHash());
             statement.setString(15, head.tenantId().value());
             statement.setLong(16, head.seq());
             if (statement.executeUpdate() != 1) {
