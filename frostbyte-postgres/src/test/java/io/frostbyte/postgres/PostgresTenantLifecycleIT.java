@@ -24,6 +24,7 @@ import io.frostbyte.core.tenant.TenantRecord;
 import io.frostbyte.core.tenant.TenantRegistration;
 import io.frostbyte.core.tenant.TenantState;
 import io.frostbyte.core.tenant.Tier;
+import io.frostbyte.postgres.audit.TestEd25519Signer;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,7 +53,7 @@ class PostgresTenantLifecycleIT {
 
     private final MutableClock clock = new MutableClock(T0);
     private final RecordingAuditLog audit = new RecordingAuditLog();
-    private final Ed25519TestSigner signer = new Ed25519TestSigner();
+    private final TestEd25519Signer signer = new TestEd25519Signer();
     private final List<String> calls = FakeStep.newCallLog();
     private final List<Duration> pauses = new CopyOnWriteArrayList<>();
     private final List<TenantId> released = new CopyOnWriteArrayList<>();

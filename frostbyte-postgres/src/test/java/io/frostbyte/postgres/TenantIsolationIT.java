@@ -9,6 +9,7 @@ import io.frostbyte.core.tenant.ProvisioningSchedule;
 import io.frostbyte.core.tenant.TenantRegistration;
 import io.frostbyte.core.tenant.TenantState;
 import io.frostbyte.core.tenant.Tier;
+import io.frostbyte.postgres.audit.TestEd25519Signer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -57,7 +58,7 @@ class TenantIsolationIT {
         lifecycle = new PostgresTenantLifecycle(
                 db.dataSource(),
                 AUDIT,
-                new Ed25519TestSigner(),
+                new TestEd25519Signer(),
                 List.of(step),
                 new PostgresTenantLifecycle.Settings(
                         PlatformLimits.defaults(), new ProvisioningSchedule(List.of(), d -> {}), 30),
