@@ -18,15 +18,23 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import javax.sql.DataSource;
 
-/** JDBC plumbing shared by the PostgreSQL adapters. */
-final class Jdbc {
+/** JDBC plumbing shared by the PostgreSQL adapters (control database and audit plane). */
+public final class Jdbc {
     private Jdbc() {}
 
     /** Runs the work in one transaction: commits when it returns, rolls back when it throws. */
-    static <T> T inTransaction(DataSource dataSource, SqlWork<T> work) {
+    public static <T> T inTransaction(DataSource dataSource, SqlWork<T> work) {
+        return inTransaction(dataSource, false, work);
+    }
+
+    /** As {@link #inTransaction(DataSource, SqlWork)}, optionally read-only (e.g. one consistent snapshot to verify). */
+    public static <T> T inTransaction(DataSource dataSource, boolean readOnly, SqlWork<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
+            if (readOnly) {
+                connection.setReadOnly(true);
+            }
             try {
                 T result = work.run(connection);
                 connection.commit();
@@ -35,6 +43,9 @@ final class Jdbc {
                 rollbackQuietly(connection, e);
                 throw e;
             } finally {
+                if (readOnly) {
+                    restoreReadOnly(connection);
+                }
                 restoreAutoCommit(connection, autoCommit);
             }
         } catch (SQLException e) {
@@ -43,7 +54,7 @@ final class Jdbc {
     }
 
     /** Runs the work on the caller's connection, mapping SQL failures. */
-    static <T> T onConnection(Connection connection, SqlWork<T> work) {
+    public static <T> T onConnection(Connection connection, SqlWork<T> work) {
         try {
             return work.run(connection);
         } catch (SQLException e) {
@@ -56,7 +67,7 @@ final class Jdbc {
      * and deadlocks are retriable ({@code SERVICE_UNAVAILABLE}), everything else is {@code INTERNAL_ERROR}. Only the
      * SQLState is kept in the message; the driver's message may quote values.
      */
-    static FrostbyteException failure(SQLException e) {
+    public static FrostbyteException failure(SQLException e) {
         String state = e.getSQLState() == null ? "unknown" : e.getSQLState();
         boolean transientFailure = state.startsWith("08")
                 || state.startsWith("53")
@@ -139,6 +150,14 @@ final class Jdbc {
             connection.rollback();
         } catch (SQLException e) {
             cause.addSuppressed(e);
+        }
+    }
+
+    private static void restoreReadOnly(Connection connection) {
+        try {
+            connection.setReadOnly(false);
+        } catch (SQLException ignored) {
+            // the pool validates and discards a broken connection
         }
     }
 

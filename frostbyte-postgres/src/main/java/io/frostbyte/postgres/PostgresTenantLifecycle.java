@@ -471,31 +471,59 @@ public final class PostgresTenantLifecycle {
     }
 
     private void failProvisioning(TenantId tenantId, String failedStep, String errorCode, List<String> leftovers) {
+        fail(
+                tenantId,
+                TenantAction.PROVISION_FAILED,
+                "provisioning",
+                EventType.TENANT_PROVISION_FAILED,
+                "provisioner",
+                failedStep,
+                errorCode,
+                leftovers);
+    }
+
+    private void failDeprovisioning(TenantId tenantId, String failedStep, String errorCode, List<String> leftovers) {
+        fail(
+                tenantId,
+                TenantAction.DEPROVISION_FAILED,
+                "deprovisioning",
+                EventType.TENANT_DEPROVISION_FAILED,
+                "tenant-manager",
+                failedStep,
+                errorCode,
+                leftovers);
+    }
+
+    /** Moves the tenant to FAILED with its leftovers and the failed step, audited in the same transaction. */
+    private void fail(
+            TenantId tenantId,
+            TenantAction action,
+            String failureKind,
+            EventType eventType,
+            String component,
+            String failedStep,
+            String errorCode,
+            List<String> leftovers) {
         Instant now = clock.instant();
         Jdbc.inTransaction(dataSource, connection -> {
             Row row = load(connection, tenantId, true);
-            TenantAction.PROVISION_FAILED.target(row.record().state());
+            action.target(row.record().state());
             try (PreparedStatement update = connection.prepareStatement("UPDATE tenants SET state = 'FAILED',"
-                    + " failure_kind = 'provisioning', leftovers = ?::jsonb, last_provisioning_error = ?::jsonb,"
+                    + " failure_kind = ?, leftovers = ?::jsonb, last_provisioning_error = ?::jsonb,"
                     + " updated_at = ? WHERE tenant_id = ?")) {
-                update.setString(1, json(leftovers));
-                update.setString(2, json(Map.of("step", failedStep, "error_code", errorCode)));
-                Jdbc.setInstant(update, 3, now);
-                update.setString(4, tenantId.value());
+                update.setString(1, failureKind);
+                update.setString(2, json(leftovers));
+                update.setString(3, json(Map.of("step", failedStep, "error_code", errorCode)));
+                Jdbc.setInstant(update, 4, now);
+                update.setString(5, tenantId.value());
                 update.executeUpdate();
             }
-            append(
-                    connection,
-                    tenantId,
-                    EventType.TENANT_PROVISION_FAILED,
-                    AuditEventDraft.SYSTEM,
-                    "provisioner",
-                    d -> {
-                        d.put("status", "failure");
-                        d.put("failed_step", failedStep);
-                        d.put("error_code", errorCode);
-                        d.put("leftovers", leftovers);
-                    });
+            append(connection, tenantId, eventType, AuditEventDraft.SYSTEM, component, details -> {
+                details.put("status", "failure");
+                details.put("failed_step", failedStep);
+                details.put("error_code", errorCode);
+                details.put("leftovers", leftovers);
+            });
             notifyChange(connection, tenantId);
             return null;
         });
@@ -1083,37 +1111,6 @@ public final class PostgresTenantLifecycle {
         signed.put("value", signature.value());
         receipt.put("signature", signed);
         return receipt;
-    }
-
-    private void failDeprovisioning(TenantId tenantId, String failedStep, String errorCode, List<String> leftovers) {
-        Instant now = clock.instant();
-        Jdbc.inTransaction(dataSource, connection -> {
-            Row row = load(connection, tenantId, true);
-            TenantAction.DEPROVISION_FAILED.target(row.record().state());
-            try (PreparedStatement update = connection.prepareStatement("UPDATE tenants SET state = 'FAILED',"
-                    + " failure_kind = 'deprovisioning', leftovers = ?::jsonb, last_provisioning_error = ?::jsonb,"
-                    + " updated_at = ? WHERE tenant_id = ?")) {
-                update.setString(1, json(leftovers));
-                update.setString(2, json(Map.of("step", failedStep, "error_code", errorCode)));
-                Jdbc.setInstant(update, 3, now);
-                update.setString(4, tenantId.value());
-                update.executeUpdate();
-            }
-            append(
-                    connection,
-                    tenantId,
-                    EventType.TENANT_DEPROVISION_FAILED,
-                    AuditEventDraft.SYSTEM,
-                    "tenant-manager",
-                    d -> {
-                        d.put("status", "failure");
-                        d.put("failed_step", failedStep);
-                        d.put("error_code", errorCode);
-                        d.put("leftovers", leftovers);
-                    });
-            notifyChange(connection, tenantId);
-            return null;
-        });
     }
 
     // ------------------------------------------------------------------------------------------------ plumbing

@@ -6,6 +6,8 @@ import io.frostbyte.core.FrostbyteException;
 import io.frostbyte.core.TenantId;
 import io.frostbyte.core.audit.AuditEvent;
 import io.frostbyte.core.audit.EventType;
+import io.frostbyte.postgres.Jdbc;
+import io.frostbyte.postgres.SqlWork;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,10 +24,6 @@ final class AuditSql {
             + " resource_id, previous_event_id, details::text AS details, prev_hash, event_hash";
 
     private AuditSql() {}
-
-    interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
 
     static AuditEvent event(ResultSet rows) throws SQLException {
         try {
@@ -57,60 +55,18 @@ final class AuditSql {
         return OffsetDateTime.ofInstant(instant, java.time.ZoneOffset.UTC);
     }
 
-    /** One transaction: commits when the work returns, rolls back when it throws. */
-    static <T> T inTransaction(DataSource dataSource, boolean readOnly, Work<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try {
-                if (readOnly) {
-                    connection.setReadOnly(true);
-                }
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (Throwable e) {
-                try {
-                    connection.rollback();
-                } catch (SQLException rollback) {
-                    e.addSuppressed(rollback);
-                }
-                throw e;
-            } finally {
-                try {
-                    if (readOnly) {
-                        connection.setReadOnly(false);
-                    }
-                    connection.setAutoCommit(autoCommit);
-                } catch (SQLException ignored) {
-                    // the pool validates and discards a broken connection
-                }
-            }
-        } catch (SQLException e) {
-            throw failure(e);
-        }
+    /** One transaction on the shared plumbing ({@link Jdbc}): commits when the work returns, rolls back when it throws. */
+    static <T> T inTransaction(DataSource dataSource, boolean readOnly, SqlWork<T> work) {
+        return Jdbc.inTransaction(dataSource, readOnly, work);
     }
 
-    static <T> T onConnection(Connection connection, Work<T> work) {
-        try {
-            return work.run(connection);
-        } catch (SQLException e) {
-            throw failure(e);
-        }
+    static <T> T onConnection(Connection connection, SqlWork<T> work) {
+        return Jdbc.onConnection(connection, work);
     }
 
-    /** Content-free: only the SQLState; connection trouble, serialization failures and deadlocks are retriable. */
+    /** Content-free: only the SQLState (see {@link Jdbc#failure}). */
     static FrostbyteException failure(SQLException e) {
-        String state = e.getSQLState() == null ? "unknown" : e.getSQLState();
-        boolean transientFailure = state.startsWith("08")
-                || state.startsWith("53")
-                || state.startsWith("57P")
-                || state.equals("40001")
-                || state.equals("40P01");
-        return new FrostbyteException(
-                transientFailure ? ErrorCode.SERVICE_UNAVAILABLE : ErrorCode.INTERNAL_ERROR,
-                "audit database error (SQLState " + state + ")",
-                e);
+        return Jdbc.failure(e);
     }
 
     /** The audit log cannot be written: always {@code SERVICE_UNAVAILABLE} (AUD-1: the caller's operation fails). */

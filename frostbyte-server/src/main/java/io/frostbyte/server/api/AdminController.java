@@ -97,7 +97,7 @@ public final class AdminController {
     }
 
     public void issueToken(Context ctx) {
-        TenantId tenantId = pathTenant(ctx);
+        TenantId tenantId = TenantAdminController.pathTenant(ctx);
         TokenRequest request = Bodies.json(ctx, TokenRequest.class);
         if (request.sub() == null) {
             throw missing("sub");
@@ -153,14 +153,6 @@ public final class AdminController {
         data.put("expires_at", Json.timestamp(issued.expiresAt()));
         data.put("key_epoch", issued.keyEpoch());
         Responses.created(ctx, data);
-    }
-
-    private static TenantId pathTenant(Context ctx) {
-        String raw = ctx.pathParam("tenant_id");
-        if (!TenantId.isValid(raw)) {
-            throw new FrostbyteException(ErrorCode.RESOURCE_NOT_FOUND, "Tenant not found.");
-        }
-        return TenantId.of(raw);
     }
 
     private static <T> T parse(String field, String value, Function<String, T> parser) {
