@@ -23,6 +23,9 @@ public final class BenchMain implements Callable<Integer> {
     static {
         register(new JobQueueSuite());
         register(new AuditSuite());
+        register(new IntakeSuite());
+        register(new PolicySuite());
+        register(new EmbedSuite());
     }
 
     private static void register(BenchSuite suite) {

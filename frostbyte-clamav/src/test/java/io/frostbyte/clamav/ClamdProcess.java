@@ -17,8 +17,8 @@ import java.util.stream.Stream;
  * the test resources, a TCP socket on a free port, a unix socket, and a small {@code StreamMaxLength}. Fails (never
  * skips) when clamd is not installed.
  */
-final class ClamdProcess implements AutoCloseable {
-    static final long STREAM_MAX_BYTES = 1024 * 1024;
+public final class ClamdProcess implements AutoCloseable {
+    public static final long STREAM_MAX_BYTES = 1024 * 1024;
     private static final Duration STARTUP = Duration.ofSeconds(60);
 
     private final Process process;
@@ -31,7 +31,7 @@ final class ClamdProcess implements AutoCloseable {
         this.port = port;
     }
 
-    static ClamdProcess start() throws IOException, InterruptedException {
+    public static ClamdProcess start() throws IOException, InterruptedException {
         Path binary = Path.of(System.getProperty("frostbyte.clamd.binary", "/usr/sbin/clamd"));
         if (!Files.isExecutable(binary)) {
             throw new IllegalStateException("clamd is not installed at " + binary
@@ -79,11 +79,11 @@ final class ClamdProcess implements AutoCloseable {
         return clamd;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    Path unixSocket() {
+    public Path unixSocket() {
         return directory.resolve("clamd.sock");
     }
 

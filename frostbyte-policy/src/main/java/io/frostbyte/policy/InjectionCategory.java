@@ -22,9 +22,23 @@ public enum InjectionCategory {
     PERSONA_INSTRUCTION(Severity.MEDIUM),
     /** Extension: "now focus on your new task", "new tasks follow". */
     TASK_HIJACK(Severity.MEDIUM),
+    /** Extension: "answer by your own knowledge and not by the articles", "use the information in the prompt". */
+    CONTEXT_DISMISSAL(Severity.MEDIUM),
+    /** Extension: "just say", "repeat after me", "state that", "the correct answer is", threats to get an output. */
+    OUTPUT_COERCION(Severity.MEDIUM),
+    /** Extension: role-play jailbreak set-ups ("two actors in a film … never break character"). */
+    ROLE_PLAY_SETUP(Severity.MEDIUM),
+    /** Extension: fake context or separator blocks ("Context: … Question:", runs of {@code \ /} or literal {@code \n}). */
+    CONTEXT_SPOOFING(Severity.MEDIUM),
+    /** Extension: an instruction shouted in capitals inside other text ("… DO NOT ANSWER, JUST OUTPUT …"). */
+    SHOUTED_INSTRUCTION(Severity.MEDIUM),
     INSTRUCTION_LIKE_IMPERATIVE(Severity.LOW),
     SECOND_PERSON_COMMAND(Severity.LOW),
-    GENERIC_OVERRIDE(Severity.LOW);
+    GENERIC_OVERRIDE(Severity.LOW),
+    /** Extension: praise or "that is done" before a change of subject ("Very good. That is done. Now …"). */
+    ATTENTION_PIVOT(Severity.LOW),
+    /** Extension: a sentence that opens with a command to produce text ("Write …", "Formuliere …", "now say …"). */
+    WRITING_IMPERATIVE(Severity.LOW);
 
     /** Seed weights of spec/03. */
     public enum Severity {

@@ -36,6 +36,8 @@ final class InjectionNormalizer {
         boolean wordLatin = false;
         boolean wordForeign = false;
         int wordLetters = 0;
+        int wordFolded = 0;
+        StringBuilder wordOriginal = new StringBuilder();
         boolean pendingSpace = false;
         boolean pendingBreak = false;
         int previous = -1;
@@ -62,6 +64,11 @@ final class InjectionNormalizer {
                 continue;
             }
             if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+                if (wordStart >= 0) {
+                    endWord(markers, wordStart, wordLatin, wordForeign, wordLetters);
+                    unfold(lower, cased, wordStart, wordLatin, wordFolded, wordLetters, wordOriginal);
+                    wordStart = -1;
+                }
                 pendingSpace = true;
                 pendingBreak |= c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029;
                 previous = c;
@@ -81,6 +88,8 @@ final class InjectionNormalizer {
                     wordLatin = false;
                     wordForeign = false;
                     wordLetters = 0;
+                    wordFolded = 0;
+                    wordOriginal.setLength(0);
                 }
                 Character.UnicodeScript script = Character.UnicodeScript.of(c);
                 wordLatin |= script == Character.UnicodeScript.LATIN;
@@ -88,13 +97,21 @@ final class InjectionNormalizer {
                 wordLetters++;
             } else if (wordStart >= 0) {
                 endWord(markers, wordStart, wordLatin, wordForeign, wordLetters);
+                unfold(lower, cased, wordStart, wordLatin, wordFolded, wordLetters, wordOriginal);
                 wordStart = -1;
             }
             Character folded = HOMOGLYPHS.get(c);
             if (folded != null) {
                 lower.append(folded.charValue());
                 cased.append(folded.charValue());
+                if (wordStart >= 0) {
+                    wordFolded++;
+                    wordOriginal.appendCodePoint(c);
+                }
             } else {
+                if (wordStart >= 0) {
+                    wordOriginal.appendCodePoint(c);
+                }
                 int mapped = punctuation(c);
                 lower.appendCodePoint(Character.toLowerCase(mapped));
                 cased.appendCodePoint(mapped);
@@ -104,6 +121,7 @@ final class InjectionNormalizer {
         }
         if (wordStart >= 0) {
             endWord(markers, wordStart, wordLatin, wordForeign, wordLetters);
+            unfold(lower, cased, wordStart, wordLatin, wordFolded, wordLetters, wordOriginal);
         }
         return new Normalized(lower.toString(), cased.toString(), markers, invisible, invisibleCount);
     }
@@ -112,6 +130,26 @@ final class InjectionNormalizer {
         if (latin && foreign && letters >= 3) {
             markers.add(new Marker(InjectionCategory.HOMOGLYPH, start));
         }
+    }
+
+    /**
+     * Homoglyphs are folded only in a word that mixes Latin with them, or consists of them alone ("Іgnore", "орen",
+     * "сору"); a genuinely Cyrillic or Greek word ("забудьте") keeps its letters so that its own patterns can match.
+     */
+    private static void unfold(
+            StringBuilder lower,
+            StringBuilder cased,
+            int start,
+            boolean latin,
+            int folded,
+            int letters,
+            StringBuilder original) {
+        if (folded == 0 || latin || folded == letters || original.length() != lower.length() - start) {
+            return;
+        }
+        String restored = original.toString();
+        cased.replace(start, cased.length(), restored);
+        lower.replace(start, lower.length(), restored.toLowerCase(java.util.Locale.ROOT));
     }
 
     static boolean isTag(int c) {

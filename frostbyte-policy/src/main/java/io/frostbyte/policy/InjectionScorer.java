@@ -43,16 +43,37 @@ public final class InjectionScorer {
                             "\\bforget\\s+(?:about\\s+)?(?:everything|all)\\s+(?:above|before|previous|we\\s+discussed"
                                     + "|you\\s+(?:were|have\\s+been)\\s+told)",
                             "\\b(?:ignore|disregard|forget)\\s+(?:all\\s+)?(?:your|the)\\s+(?:instructions|assignments|tasks)\\b",
+                            // "drop all your instructions", "ignore all documents provided", "abandon all your
+                            // thoughts"
+                            "\\b(?:ignore|disregard|forget|drop|abandon|discard)\\s+(?:(?:all|any)\\s+(?:of\\s+)?"
+                                    + "(?:your\\s+|the\\s+|my\\s+)?|your\\s+)(?:previous\\s+|prior\\s+|earlier\\s+|above\\s+"
+                                    + "|provided\\s+|current\\s+)?(?:instructions?|prompts?|directives?|rules|guidelines"
+                                    + "|thoughts|programming|restrictions|documents?|articles?|context|information)\\b",
+                            "\\b(?:ignore|forget|disregard)\\s+(?:about\\s+)?(?:everything|the\\s+above|above)\\b",
+                            "\\b(?:change|replace)\\s+your\\s+instructions\\b",
+                            "\\byour\\s+(?:new\\s+)?instructions\\s+are\\s+now\\b",
+                            "\\bleave\\s+all\\s+(?:the\\s+)?previous\\s+(?:information|instructions)\\s+behind\\b",
                             "\\b(?:vergiss|vergessen\\s+sie|ignoriere|ignorieren\\s+sie)\\s+(?:nun\\s+|jetzt\\s+)?"
                                     + "(?:alles|alle|die\\s+(?:obigen|vorherigen|bisherigen))\\b",
-                            "\\b(?:olvida|olvide|ignora)\\s+(?:todo|todas\\s+las\\s+instrucciones)\\b")),
+                            "\\b(?:obigen|vorherigen|bisherigen|vorangegangenen)\\s+(?:\\p{L}+\\s+)?(?:ausführungen"
+                                    + "|anweisungen|instruktionen|aufgaben|informationen)\\s+(?:ignorieren|vergessen"
+                                    + "|aus\\s+dem\\s+kopf)",
+                            "\\babweichend\\s+(?:zu|von)\\s+(?:den\\s+)?(?:vorherigen|bisherigen)\\s+(?:instruktionen"
+                                    + "|anweisungen)",
+                            "\\balle\\s+(?:vorherigen|bisherigen)\\s+informationen,?\\s+die\\s+sie\\s+erhalten\\s+haben",
+                            "\\b(?:olvida|olvide|ignora)\\s+(?:todo|todas\\s+las\\s+instrucciones)\\b",
+                            "\\bolvidar\\s+todo\\b",
+                            "\\bzaboravi\\s+sve\\b",
+                            "\\boubliez\\s+(?:toutes\\s+les\\s+instructions|tout)\\b",
+                            "(?<!\\p{L})(?:забудь|забудьте|игнорируй|игнорируйте)\\s+(?:все|всё|bce)(?!\\p{L})")),
             Map.entry(
                     InjectionCategory.ROLE_ASSUMPTION,
                     patterns(
                             "\\byou\\s+are\\s+now\\s+(?:an?\\s+|the\\s+)?(?:\\w+\\s+){0,2}(?:assistant|ai|model|chatbot|dan"
                                     + "|jailbroken|unrestricted|unfiltered|uncensored|developer\\s+mode)\\b",
                             "\\b(?:act|behave)\\s+as\\s+if\\s+you\\s+(?:have|had)\\s+no\\s+(?:restrictions|rules|limits)",
-                            "\\bpretend\\s+(?:that\\s+)?you\\s+have\\s+no\\s+(?:restrictions|rules)")),
+                            "\\bpretend\\s+(?:that\\s+)?you\\s+have\\s+no\\s+(?:restrictions|rules)",
+                            "\\byou\\s+are\\s+now\\s+(?:an?\\s+|the\\s+)?\\w{0,30}(?:bot|gpt)\\b")),
             Map.entry(
                     InjectionCategory.DELIMITER_INJECTION,
                     patterns(
@@ -67,13 +88,17 @@ public final class InjectionScorer {
                             "\\byou\\s+have\\s+no\\s+(?:content\\s+)?(?:polic(?:y|ies)|restrictions|filters)",
                             "\\b(?:ignore|bypass|disable)\\s+(?:your\\s+|all\\s+|the\\s+)?(?:safety|content)\\s+"
                                     + "(?:guidelines|filters?|polic(?:y|ies)|training)",
-                            "\\b(?:dan|developer)\\s+mode\\s+(?:enabled|activated|on)\\b")),
+                            "\\b(?:dan|developer)\\s+mode\\s+(?:enabled|activated|on)\\b",
+                            "\\bno\\s+(?:programming|ethical|moral)\\s+(?:guidelines|restrictions|limits)\\b",
+                            "\\b(?:completely|totally)\\s+(?:immoral|amoral|unfiltered|uncensored)\\b")),
             Map.entry(
                     InjectionCategory.SYSTEM_PROMPT_LEAKAGE,
                     patterns(
                             "\\b(?:repeat|reveal|print|show|output)\\s+(?:me\\s+)?(?:all\\s+)?(?:your|the)\\s+(?:full\\s+|hidden\\s+"
                                     + "|initial\\s+|entire\\s+)?(?:system\\s+prompt|system\\s+message|instructions|prompt\\s+texts?)",
-                            "\\bwhat\\s+(?:is|are)\\s+your\\s+(?:system\\s+prompt|initial\\s+instructions|hidden\\s+instructions)")),
+                            "\\bwhat\\s+(?:is|are)\\s+your\\s+(?:system\\s+prompt|initial\\s+instructions|hidden\\s+instructions"
+                                    + "|instructions)",
+                            "\\b(?:vorzeigen|zeige?|nenne)\\s+(?:mir\\s+)?(?:sämtlicher|alle|deine|ihre)\\s+prompt-?texte")),
             Map.entry(
                     InjectionCategory.MULTI_TURN_MANIPULATION,
                     patterns("\\bin\\s+(?:your|the)\\s+(?:next|following|every)\\s+(?:response|reply|answer)s?,?\\s+"
@@ -88,8 +113,17 @@ public final class InjectionScorer {
                     patterns(
                             "\\b(?:i\\s+want\\s+you\\s+to|you\\s+(?:will|must|should)|please)\\s+act\\s+as\\b",
                             "(?m)^\\s{0,3}act\\s+as\\s+(?:an?|the|my)\\b",
-                            "\\bpretend\\s+(?:that\\s+)?(?:you\\s+are|to\\s+be)\\b",
+                            "\\bact(?<!(?:will|shall|to|may|can|must|could|would|should|who|which|that|and|or) act)"
+                                    + "\\s+as\\s+(?:an?|two|three)\\s+(?:\\w+\\s+)?(?:interpreter|terminal|entities"
+                                    + "|console|linux|python|chatbot|ai)\\b",
+                            "\\bpretend\\s+(?:that\\s+)?(?:you\\s+are|to\\s+be|you\\s+can)\\b",
+                            "\\bimagine\\s+(?:that\\s+)?you\\s+are\\b",
+                            "\\byou\\s+are\\s+(?:now\\s+)?role-?playing\\b",
+                            "\\brespond\\s+as\\s+such\\b",
                             "\\bnow\\s+you\\s+are\\b",
+                            "\\bfrom\\s+now\\s+(?:on\\s+)?known\\s+as\\b",
+                            "\\banswer\\s+(?:the\\s+following\\s+question\\s+)?in\\s+the\\s+style\\s+of\\b",
+                            "\\b(?:antworte|beantworte)\\s+(?:\\p{L}+\\s+){0,3}im\\s+stile?\\b",
                             "\\bstell\\s+dir\\s+vor,?\\s+du\\s+bist\\b",
                             "\\b(?:jetzt|nun)\\s+bist\\s+du\\b",
                             "\\bich\\s+möchte,?\\s+dass\\s+sie\\s+als\\b")),
@@ -98,9 +132,76 @@ public final class InjectionScorer {
                     patterns(
                             "\\b(?:focus|concentrate)\\s+on\\s+(?:your|the)\\s+new\\s+task",
                             "\\bnew\\s+(?:tasks?|instructions)\\s+follow",
-                            "\\b(?:konzentriere\\s+dich|konzentrieren\\s+sie\\s+sich)\\s+(?:jetzt\\s+|nun\\s+)?auf\\s+"
+                            "\\bnow\\s+further\\s+tasks\\b",
+                            "\\b(?:start|begin)\\s+with\\s+a\\s+new\\s+task\\b",
+                            "\\b(?:need|want)\\s+your\\s+help\\s+with\\s+(?:another|a\\s+new|the\\s+following)\\s+"
+                                    + "(?:task|question)\\b",
+                            "\\bhelp\\s+me\\s+with\\s+(?:the\\s+following|another|a\\s+new)\\s+task\\b",
+                            "\\b(?:a\\s+)?(?:great\\s+)?new\\s+challenge\\s+for\\s+you\\b",
+                            "\\b(?:konzentriere\\s+dich|konzentrieren\\s+sie\\s+sich|sich)\\s+(?:jetzt\\s+|nun\\s+)?auf\\s+"
                                     + "(?:deine|ihre|die)\\s+neue",
-                            "\\b(?:nun|jetzt)\\s+folgen\\s+(?:neue|weitere)\\s+(?:aufgaben|anweisungen)")),
+                            "\\b(?:nun|jetzt)\\s+folgen\\s+(?:neue|weitere)\\s+(?:aufgaben|anweisungen)",
+                            "\\b(?:hilf\\s+mir|hilfe\\s+bei)\\s+(?:nun\\s+|jetzt\\s+)?(?:mit\\s+|bei\\s+)?(?:folgender"
+                                    + "|einer\\s+weiteren|einer\\s+neuen)\\s+(?:aufgabe|frage)\\b",
+                            "\\bneue\\s+herausforderung\\s+für\\s+dich\\b",
+                            "\\b(?:attention|achtung)\\s*-?\\s*(?:stop|stopp)\\b",
+                            "(?:^|[\\s?.!])stop\\s*[:\\-]\\s*(?:write|say|schreib\\w*|sag\\w*)\\b",
+                            "\\badditional\\s+instruction\\s*[:\\-]",
+                            "\\b(?:generate|write|schreibe?|generiere|generieren\\s+sie)\\s+(?:\\p{L}+\\s+)?(?:c\\+\\+"
+                                    + "|python|javascript|java|sql|bash)(?![\\p{L}\\d+])")),
+            Map.entry(
+                    InjectionCategory.CONTEXT_DISMISSAL,
+                    patterns(
+                            "\\b(?:not|never|without)\\s+(?:by|from|according\\s+to|based\\s+on|look(?:ing)?\\s+(?:in|at)"
+                                    + "|using)\\s+(?:the\\s+)?(?:provided\\s+)?(?:articles?|documents?|context|sources)\\b",
+                            "\\b(?:disregarding|ignoring)\\s+(?:all\\s+)?(?:the\\s+)?(?:provided\\s+)?(?:articles?|documents?"
+                                    + "|artikels?|context),?\\s+(?:provide|tell|write|say|answer|give|explain|list)\\b",
+                            "\\banswer\\s+(?:by|from|with)\\s+your\\s+own\\s+knowledge\\b",
+                            "\\bdon'?n?'?t\\s+answer\\s+the\\s+question\\s+(?:according|based)",
+                            "\\buse\\s+(?:also\\s+)?(?:the\\s+)?information\\s+in\\s+the\\s+prompt\\b",
+                            "\\bwhat\\s+is\\s+written\\s+above\\b",
+                            "\\bsentences?\\s+before\\s+the\\s+text\\b",
+                            "\\bdespite\\s+what\\s+you(?:'ve|\\s+have)\\s+been\\s+told\\b",
+                            "\\bif\\s+you\\s+don'?t\\s+know,?\\s+make\\s+something\\s+up\\b",
+                            "\\bnicht\\s+an\\s+die\\s+dinge\\s+zu\\s+erinnern\\b")),
+            Map.entry(
+                    InjectionCategory.OUTPUT_COERCION,
+                    patterns(
+                            "\\b(?:just|only|simply)\\s+(?:say|output|print|write|respond\\s+with|answer\\s+with)\\b",
+                            "\\b(?:say|output|print|respond\\s+with|answer\\s+with|reply\\s+with)\\s*:?\\s*\"",
+                            "\\brepeat\\s+after\\s+me\\b",
+                            "\\b(?:say|state|admit|confirm)\\s+(?:that\\s+)?(?:you\\s+(?:hate|love|are)|yes\\b)",
+                            "(?:^|(?<=[.!?:;\\-]\\s))(?:state|claim|declare)\\s+that\\b",
+                            "\\binclude\\s+that\\s+you\\b",
+                            "\\btell\\s+me\\s+that\\s+you\\b",
+                            "\\bthe\\s+(?:correct|right)\\s+answer\\s+is\\b",
+                            "\\bdie\\s+richtige\\s+antwort\\s+ist\\b",
+                            "\\bevery\\s+time\\s+you\\s+get\\s+a\\s+question\\b",
+                            "\\bi\\s+command\\s+you\\b",
+                            "\\bsagen\\s+können,?\\s+wenn\\s+sie\\s+etwas\\s+gefragt\\s+werden\\b",
+                            "\\bdass\\s+sie\\s+mir\\s+\"",
+                            "\\b(?:oder\\s+du\\s+stirbst|or\\s+you(?:'ll|\\s+will)?\\s+die|o\\s+tu\\s+muertes)\\b",
+                            "\\bif\\s+you\\s+don'?t\\s+answer\\b",
+                            "\\b(?:untrue|false|fake)\\s+(?:headline|news|claim)s?\\b",
+                            "\\bunwahre\\s+überschrift\\b")),
+            Map.entry(
+                    InjectionCategory.ROLE_PLAY_SETUP,
+                    patterns(
+                            "\\b(?:stay|stays|remain|bleiben)\\s+(?:\\p{L}+\\s+){0,2}in\\s+(?:their|his|her|ihren|seiner|ihrer)"
+                                    + "\\s+(?:roles?|rollen?)\\b",
+                            "\\b(?:do\\s+not|don't|never)\\s+break\\s+character\\b",
+                            "\\baus\\s+(?:ihrer|der|seiner)\\s+rolle\\s+(?:zu\\s+)?fallen",
+                            "\\bact\\s+as\\s+two\\s+entities\\b",
+                            "\\btheoretical\\s+world\\s+where\\s+you\\b")),
+            Map.entry(
+                    InjectionCategory.CONTEXT_SPOOFING,
+                    patterns(
+                            "(?:\\\\{1,3}\\s?/\\s?){3,}+",
+                            "(?:\\\\{1,3}\\s?n\\s?){3,}+",
+                            "(?:\\\\n?|/)\\s{0,3}instruction\\s?:",
+                            "(?:\\b(?:input|eingabe)\\s?:[^\\n:]{1,40}?\\b(?:output|ausgabe)\\s?:[^\\n:]{1,40}?){3}",
+                            "(?m)^\\s{0,3}(?:document\\s+context|context\\s?:\\s?\\{|\\$documents?\\s?:)",
+                            "(?m)^\\s{0,3}(?:artikel|kontext)\\s+\\p{L}[^\\n?]{0,80}?\\s(?:frage)\\s")),
             Map.entry(
                     InjectionCategory.INSTRUCTION_LIKE_IMPERATIVE,
                     patterns(
@@ -111,19 +212,51 @@ public final class InjectionScorer {
                             "\\b(?:your\\s+new\\s+(?:role|task|objective)\\s+is|from\\s+now\\s+on,?\\s+you\\s+(?:will|must|are))\\b")),
             Map.entry(
                     InjectionCategory.GENERIC_OVERRIDE,
-                    patterns("\\bnew\\s+instructions?\\s?:", "(?m)^\\s{0,3}(?:system|assistant)\\s?:")));
+                    patterns("\\bnew\\s+instructions?\\s?:", "(?m)^\\s{0,3}(?:system|assistant)\\s?:")),
+            Map.entry(
+                    InjectionCategory.ATTENTION_PIVOT,
+                    patterns(
+                            "\\b(?:very\\s+good|well\\s+done|excellent\\s+performance|simply\\s+great|sehr\\s+gut"
+                                    + "|einfach\\s+großartig|herzlichen\\s+glückwunsch)\\b",
+                            "\\b(?:that\\s+is|that's)\\s+(?:enough|done)\\b",
+                            "\\bdas\\s+(?:genügt|ist\\s+erledigt)\\b",
+                            "\\b(?:but\\s+)?now\\s+come\\s+on\\b",
+                            "\\baber\\s+jetzt\\s+komm\\b")),
+            Map.entry(
+                    InjectionCategory.WRITING_IMPERATIVE,
+                    patterns(
+                            "(?:^|(?<=[.!?:;\\-]\\s))(?:write|generate|formulate|compose|say|print|verfasse|schreibe?"
+                                    + "|formuliere|generiere|generieren\\s+sie|sage?)\\s",
+                            "\\b(?:now|nun|jetzt)\\s+(?:please\\s+)?(?:write|say|tell|verfasse|schreibe?|sage?)\\b",
+                            "\\b(?:write|schreibe?)\\s+(?:me\\s+|mir\\s+)?(?:a|an|ein|eine)\\s+(?:reason|begründung"
+                                    + "|manifesto|manifest)\\b")));
 
     private static final Pattern NEGATION = Pattern.compile("\\b(?:not|never|don't|dont|no)\\b");
     private static final Pattern DISCUSSION_CUE = Pattern.compile("\\b(?:example|e\\.g\\.|such\\s+as|phrases?|called"
             + "|known\\s+as|injections?|attacks?|attackers?|malicious|detect\\w*|filter\\w*)\\b");
     private static final Pattern BASE64 = Pattern.compile("(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{24,4096}+={0,2}");
     private static final Pattern ROT13 = Pattern.compile("\\brot-?13\\b");
+    /** Three or more words in capitals; a shouted run that contains an instruction word is an embedded command. */
+    private static final Pattern SHOUTED =
+            Pattern.compile("(?<!\\p{L})(?<!\\p{Lu}[!,.?:\"]?\\s)(?:\\p{Lu}{2,40}+[!,.?:\"]?\\s){2,24}\\p{Lu}{2,40}+");
+
+    private static final Pattern SHOUTED_COMMAND = Pattern.compile("\\b(?:ignore|forget|output|say|answer|respond|write"
+            + "|print|do\\s+not|don't|just|command|use|antworte|sag|schreib|du\\s+bist|musst|vergiss|ignoriere)\\b");
+    /** Letters written one by one with spaces between them ("S a y t h a t"), re-read without the spaces. */
+    private static final Pattern SPACED =
+            Pattern.compile("(?<!\\p{L})(?<!(?<!\\p{L})\\p{L} )(?:\\p{L} ){6,400}\\p{L}(?!\\p{L})");
+
+    /** Command stems that spaced-out letters join into ("sayyouhate", "ignoreall"). */
+    private static final Pattern SPACED_COMMAND = Pattern.compile(
+            "ignore|forget|disregard|instruction|systemprompt|saythat|sayyes|youhate|ihate|password|jailbreak|vergiss");
+
     private static final Set<InjectionCategory> PAYLOAD_CATEGORIES = EnumSet.of(
             InjectionCategory.DIRECT_INSTRUCTION_OVERRIDE,
             InjectionCategory.ROLE_ASSUMPTION,
             InjectionCategory.JAILBREAK_ATTEMPT,
             InjectionCategory.SYSTEM_PROMPT_LEAKAGE,
-            InjectionCategory.PERSONA_INSTRUCTION);
+            InjectionCategory.PERSONA_INSTRUCTION,
+            InjectionCategory.OUTPUT_COERCION);
 
     private final double flagThreshold;
     private final double quarantineThreshold;
@@ -165,6 +298,7 @@ public final class InjectionScorer {
                     marker.category().severity().weight()));
         }
         decodedPayloads(normalized, hits);
+        shouted(normalized, hits);
         hits.sort(Comparator.comparingInt(Hit::position).thenComparing(Hit::category));
 
         double best = 0;
@@ -249,6 +383,18 @@ public final class InjectionScorer {
                 payloadHits(plain, m.start(), hits);
             }
         }
+        Matcher spaced = SPACED.matcher(normalized.text());
+        while (spaced.find() && decoded < MAX_DECODED_PAYLOADS) {
+            decoded++;
+            String joined = spaced.group().replace(" ", "");
+            if (SPACED_COMMAND.matcher(joined).find()) {
+                hits.add(new Hit(
+                        InjectionCategory.OBFUSCATION_MARKER,
+                        spaced.start(),
+                        InjectionCategory.OBFUSCATION_MARKER.severity().weight()));
+            }
+            payloadHits(spaced.group(), spaced.start(), hits);
+        }
         Matcher rot = ROT13.matcher(normalized.text());
         while (rot.find() && decoded < MAX_DECODED_PAYLOADS) {
             decoded++;
@@ -256,6 +402,23 @@ public final class InjectionScorer {
                     .text()
                     .substring(rot.end(), Math.min(normalized.text().length(), rot.end() + MAX_WINDOW));
             payloadHits(rot13(following), rot.start(), hits);
+        }
+    }
+
+    private static void shouted(Normalized normalized, List<Hit> hits) {
+        Matcher m = SHOUTED.matcher(normalized.cased());
+        int found = 0;
+        while (m.find() && found < MAX_DECODED_PAYLOADS) {
+            String run = normalized
+                    .text()
+                    .substring(m.start(), Math.min(m.end(), normalized.text().length()));
+            if (SHOUTED_COMMAND.matcher(run).find()) {
+                found++;
+                hits.add(new Hit(
+                        InjectionCategory.SHOUTED_INSTRUCTION,
+                        m.start(),
+                        InjectionCategory.SHOUTED_INSTRUCTION.severity().weight()));
+            }
         }
     }
 
@@ -380,8 +543,17 @@ public final class InjectionScorer {
         return index;
     }
 
+    /** One alternation per category: one pass over the text per category instead of one per pattern. */
     private static List<Pattern> patterns(String... regexes) {
-        return Arrays.stream(regexes).map(Pattern::compile).toList();
+        StringBuilder combined = new StringBuilder();
+        for (String regex : regexes) {
+            if (!combined.isEmpty()) {
+                combined.append('|');
+            }
+            combined.append(regex.startsWith("(?m)") ? "(?m:" + regex.substring(4) : "(?:" + regex)
+                    .append(')');
+        }
+        return List.of(Pattern.compile(combined.toString()));
     }
 
     private record Hit(InjectionCategory category, int position, double weight) {}

@@ -183,6 +183,74 @@ public final class PolicyEvaluator {
         return new InjectionEvaluation(tp, fp, tn, fn);
     }
 
+    /** One labelled sample's id, label and chunk score. */
+    public record ScoredSample(String id, boolean injection, double score) {}
+
+    /** A point of the ROC curve: flagging at {@code score >= threshold}. */
+    public record RocPoint(double threshold, double truePositiveRate, double falsePositiveRate) {}
+
+    /** Scores every sample of a deepset JSONL file, in file order. */
+    public static List<ScoredSample> scoreInjection(InjectionScorer scorer, Path deepsetJsonl) {
+        requireNonNull(scorer, "scorer is null");
+        List<ScoredSample> samples = new ArrayList<>();
+        for (String line : read(deepsetJsonl).split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            Map<?, ?> sample = (Map<?, ?>) Json.parse(line);
+            samples.add(new ScoredSample(
+                    String.valueOf(sample.get("id")),
+                    ((Number) sample.get("label")).intValue() == 1,
+                    scorer.score((String) sample.get("text")).score()));
+        }
+        return List.copyOf(samples);
+    }
+
+    /**
+     * The deterministic held-out fifth of the deepset file (ids whose number is divisible by 5): the corpus ships a
+     * single {@code train.jsonl}, so thresholds are chosen on the other four fifths and reported on this one too.
+     */
+    public static boolean heldOut(String id) {
+        int dash = id.lastIndexOf('-');
+        try {
+            return Integer.parseInt(id.substring(dash + 1)) % 5 == 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** Confusion counts when flagging at {@code score >= threshold}. */
+    public static InjectionEvaluation evaluateInjection(List<ScoredSample> samples, double threshold) {
+        int tp = 0;
+        int fp = 0;
+        int tn = 0;
+        int fn = 0;
+        for (ScoredSample sample : samples) {
+            boolean flagged = sample.score() >= threshold;
+            if (sample.injection()) {
+                tp += flagged ? 1 : 0;
+                fn += flagged ? 0 : 1;
+            } else {
+                fp += flagged ? 1 : 0;
+                tn += flagged ? 0 : 1;
+            }
+        }
+        return new InjectionEvaluation(tp, fp, tn, fn);
+    }
+
+    /** ROC points at every distinct score (descending) plus the end points. */
+    public static List<RocPoint> roc(List<ScoredSample> samples) {
+        java.util.TreeSet<Double> thresholds = new java.util.TreeSet<>(java.util.Comparator.reverseOrder());
+        samples.forEach(s -> thresholds.add(s.score()));
+        List<RocPoint> points = new ArrayList<>();
+        points.add(new RocPoint(Double.POSITIVE_INFINITY, 0, 0));
+        for (double threshold : thresholds) {
+            InjectionEvaluation e = evaluateInjection(samples, threshold);
+            points.add(new RocPoint(threshold, e.recall(), e.falsePositiveRate()));
+        }
+        return List.copyOf(points);
+    }
+
     private static String categoryOf(String text, PiiSpan span) {
         return switch (span.type()) {
             case EMAIL -> "EMAIL";

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.frostbyte.policy.PolicyEvaluator.InjectionEvaluation;
 import io.frostbyte.policy.PolicyEvaluator.PiiEvaluation;
+import io.frostbyte.policy.PolicyEvaluator.RocPoint;
+import io.frostbyte.policy.PolicyEvaluator.ScoredSample;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Floors well below the measured figures: a regression fails the build, the report prints the real numbers. */
@@ -38,6 +41,39 @@ class PolicyEvaluatorTest {
         assertThat(evaluation.falsePositives() + evaluation.trueNegatives()).isEqualTo(343);
         assertThat(evaluation.falsePositiveRate()).isLessThanOrEqualTo(0.05);
         assertThat(evaluation.precision()).isGreaterThanOrEqualTo(0.90);
-        assertThat(evaluation.recall()).isGreaterThanOrEqualTo(0.30);
+        assertThat(evaluation.recall()).isGreaterThanOrEqualTo(0.90);
+    }
+
+    @Test
+    void injection_scoring_meets_the_spec_gate_on_the_held_out_fifth_at_the_default_flag_threshold() {
+        List<ScoredSample> all =
+                PolicyEvaluator.scoreInjection(new InjectionScorer(), CORPUS.resolve("injection-deepset/train.jsonl"));
+        List<ScoredSample> heldOut =
+                all.stream().filter(s -> PolicyEvaluator.heldOut(s.id())).toList();
+        InjectionEvaluation evaluation =
+                PolicyEvaluator.evaluateInjection(heldOut, InjectionScorer.DEFAULT_FLAG_THRESHOLD);
+        System.out.print("held-out " + evaluation.report());
+
+        assertThat(heldOut).hasSize(110);
+        assertThat(evaluation.recall()).isGreaterThanOrEqualTo(0.90);
+        assertThat(evaluation.falsePositiveRate()).isLessThanOrEqualTo(0.05);
+    }
+
+    @Test
+    void the_roc_curve_runs_from_the_origin_and_never_decreases() {
+        List<ScoredSample> all =
+                PolicyEvaluator.scoreInjection(new InjectionScorer(), CORPUS.resolve("injection-deepset/train.jsonl"));
+
+        List<RocPoint> roc = PolicyEvaluator.roc(all);
+
+        assertThat(roc.getFirst()).isEqualTo(new RocPoint(Double.POSITIVE_INFINITY, 0, 0));
+        assertThat(roc.getLast().truePositiveRate()).isEqualTo(1.0);
+        assertThat(roc.getLast().falsePositiveRate()).isEqualTo(1.0);
+        for (int i = 1; i < roc.size(); i++) {
+            assertThat(roc.get(i).truePositiveRate())
+                    .isGreaterThanOrEqualTo(roc.get(i - 1).truePositiveRate());
+            assertThat(roc.get(i).falsePositiveRate())
+                    .isGreaterThanOrEqualTo(roc.get(i - 1).falsePositiveRate());
+        }
     }
 }

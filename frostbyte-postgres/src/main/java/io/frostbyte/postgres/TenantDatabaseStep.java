@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
 
 /**
  * Provisioning step 2 and deprovisioning step 5 (spec/07 §7.2, §7.4): the tenant's PostgreSQL database {@code
@@ -35,7 +36,8 @@ import javax.sql.DataSource;
  * to one other tenant database, expecting {@code 42501} (permission denied). {@link #rollback} and {@link #deprovision}
  * drop the database ({@code WITH (FORCE)}, which terminates its sessions), the role and the secret; {@link #verifyGone}
  * checks all three are absent. Identifiers are built only from {@link TenantId#sqlName()} and quoted. Tenant migrations
- * are not applied yet (there are none).
+ * are applied by {@link #provision} and again whenever
+ * {@link TenantDatabases} opens a pool, so tenants created by an older version catch up.
  *
  * <p>Thread-safe. Each call opens and closes its own connections.
  */
@@ -108,6 +110,7 @@ public final class TenantDatabaseStep implements ProvisioningStep {
             statement.execute("REVOKE ALL ON DATABASE " + quote(database) + " FROM PUBLIC");
             statement.execute("GRANT CONNECT, TEMPORARY ON DATABASE " + quote(database) + " TO " + quote(role));
         }
+        migrate(server.withDatabase(database).url(), role, password);
         return Map.of("database", database, "database_role", role);
     }
 
@@ -172,6 +175,34 @@ public final class TenantDatabaseStep implements ProvisioningStep {
             throw new FrostbyteException(
                     ErrorCode.INTERNAL_ERROR,
                     "tenant " + tenantId + " database resources remain: " + String.join(", ", remaining));
+        }
+    }
+
+    /** Where the tenant database's migrations live. */
+    public static final String MIGRATIONS = "classpath:db/tenant";
+
+    /**
+     * Applies pending tenant-database migrations as the tenant's own role, so every table belongs to it. Idempotent;
+     * Flyway's advisory lock makes concurrent calls safe.
+     *
+     * @return how many migrations were applied now
+     */
+    static int migrate(String url, String role, String password) {
+        try {
+            return Flyway.configure(TenantDatabaseStep.class.getClassLoader())
+                    .dataSource(url, role, password)
+                    .locations(MIGRATIONS)
+                    .failOnMissingLocations(true)
+                    .validateMigrationNaming(true)
+                    .cleanDisabled(true)
+                    .load()
+                    .migrate()
+                    .migrationsExecuted;
+        } catch (RuntimeException e) {
+            throw new FrostbyteException(
+                    ErrorCode.INTERNAL_ERROR,
+                    "tenant database migration failed (" + e.getClass().getSimpleName() + ")",
+                    e);
         }
     }
 

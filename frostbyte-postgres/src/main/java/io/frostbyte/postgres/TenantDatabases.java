@@ -129,7 +129,14 @@ public final class TenantDatabases implements AutoCloseable {
         config.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
         config.addDataSourceProperty("ApplicationName", "frostbyte");
         try {
+            TenantDatabaseStep.migrate(
+                    server.withDatabase(TenantDatabaseStep.databaseName(tenantId))
+                            .url(),
+                    TenantDatabaseStep.roleName(tenantId),
+                    password);
             return new HikariDataSource(config);
+        } catch (FrostbyteException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new FrostbyteException(
                     ErrorCode.SERVICE_UNAVAILABLE,

@@ -3,6 +3,8 @@ package io.frostbyte.server;
 import static java.util.Objects.requireNonNull;
 
 import com.nimbusds.jose.jwk.OctetKeyPair;
+import io.frostbyte.clamav.ClamdEndpoint;
+import io.frostbyte.clamav.ClamdMalwareScanner;
 import io.frostbyte.core.ErrorCode;
 import io.frostbyte.core.FrostbyteException;
 import io.frostbyte.core.TenantId;
@@ -10,6 +12,7 @@ import io.frostbyte.core.auth.Role;
 import io.frostbyte.core.auth.Scope;
 import io.frostbyte.core.job.JobHandler;
 import io.frostbyte.core.job.Stage;
+import io.frostbyte.core.scan.MalwareScanner;
 import io.frostbyte.core.sign.Signer;
 import io.frostbyte.core.storage.ObjectStore;
 import io.frostbyte.core.tenant.PlatformLimits;
@@ -28,8 +31,10 @@ import io.frostbyte.objectstore.FilesystemObjectStore;
 import io.frostbyte.objectstore.ObjectNamespaceStep;
 import io.frostbyte.objectstore.S3ObjectStore;
 import io.frostbyte.postgres.PostgresAuditExports;
+import io.frostbyte.postgres.PostgresBatches;
 import io.frostbyte.postgres.PostgresJobQueue;
 import io.frostbyte.postgres.PostgresKeysetTombstones;
+import io.frostbyte.postgres.PostgresTenantDocuments;
 import io.frostbyte.postgres.PostgresTenantKeysetStore;
 import io.frostbyte.postgres.PostgresTenantLifecycle;
 import io.frostbyte.postgres.PostgresTenantRegistry;
@@ -59,6 +64,8 @@ import io.frostbyte.server.health.HealthService;
 import io.frostbyte.server.http.ApiServer;
 import io.frostbyte.server.http.OpenApiDocument;
 import io.frostbyte.server.http.Route;
+import io.frostbyte.server.intake.IntakeMetrics;
+import io.frostbyte.server.intake.IntakeService;
 import io.frostbyte.server.jobs.AuditExportJob;
 import io.frostbyte.server.metrics.JobMetrics;
 import io.frostbyte.server.metrics.Metrics;
@@ -148,6 +155,9 @@ public final class FrostbyteNode implements AutoCloseable {
         AuditVerifier auditVerifier;
         AuditCheckpointer checkpointer;
         ObjectStore objects;
+        TenantDatabases tenantDatabases;
+        Optional<MalwareScanner> scanner = Optional.empty();
+        SigningKey signing;
     }
 
     /** Starts a node; on any failure everything started so far is stopped again. */
@@ -192,6 +202,7 @@ public final class FrostbyteNode implements AutoCloseable {
             JobMetrics jobMetrics = new JobMetrics(b.jobs, metrics);
 
             b.objects = objectStore(config, new EnvelopeCipher(b.keyring));
+            b.scanner = Optional.of(push(b, malwareScanner(config)));
             Signer signingSigner = new SigningKeySigner(signing);
             Signer auditSigner = new SigningKeySigner(audit);
             b.auditLog = new PostgresAuditLog(
@@ -209,7 +220,7 @@ public final class FrostbyteNode implements AutoCloseable {
                     Duration.ofSeconds(Math.min(30, config.effective().integer("audit.checkpoint_every_seconds"))));
             b.auditVerifier = new AuditVerifier(dataSource, auditSigner::verify);
             SecretSealer sealer = new MasterKeySecretSealer(master);
-            TenantDatabases tenantDatabases = push(
+            b.tenantDatabases = push(
                     b,
                     new TenantDatabases(
                             dataSource,
@@ -238,7 +249,7 @@ public final class FrostbyteNode implements AutoCloseable {
                             ProvisioningSchedule.standard(),
                             config.effective().integer("backup.retention_days")),
                     background,
-                    tenantDatabases::close,
+                    b.tenantDatabases::close,
                     clock);
             PostgresAuditExports exports = new PostgresAuditExports(dataSource, clock);
             Map<Stage, JobHandler> allHandlers = new java.util.EnumMap<>(Stage.class);
@@ -288,7 +299,10 @@ public final class FrostbyteNode implements AutoCloseable {
                         true,
                         () -> CheckResult.up(database.database().ping().toMillis())),
                 check("object_store", true, () -> objectStoreCheck(config.dataDir())),
-                check("malware_scanner", false, () -> CheckResult.skipped("no clamd configured for this shape")));
+                check(
+                        "malware_scanner",
+                        config.effective().bool("malware.required"),
+                        () -> malwareCheck(b.scanner.get(), config.effective().bool("malware.required"))));
         HealthService health = push(
                 b,
                 new HealthService(
@@ -332,11 +346,41 @@ public final class FrostbyteNode implements AutoCloseable {
                 b.jobs,
                 database.database(),
                 clock);
+        PostgresBatches batchStore = new PostgresBatches(database.database().dataSource(), clock);
+        IntakeService intake = new IntakeService(
+                b.lifecycle::find,
+                cache::status,
+                b.objects,
+                b.scanner,
+                batchStore,
+                new PostgresTenantDocuments(b.tenantDatabases),
+                b.auditLog,
+                b.jobs,
+                database.database(),
+                new SigningKeySigner(signing),
+                tenantId -> b.keyring.versions(tenantId).stream()
+                        .filter(v -> v.status() == io.frostbyte.core.keys.KeyVersion.Status.PRIMARY)
+                        .mapToInt(io.frostbyte.core.keys.KeyVersion::version)
+                        .max()
+                        .orElse(1),
+                clock,
+                new IntakeService.Settings(
+                        config.intake().maxRequestGb(),
+                        java.util.Set.copyOf(config.intake().enabledTypes()),
+                        config.effective().bool("malware.required"),
+                        Version.current(),
+                        "parser-" + Version.current()),
+                new IntakeMetrics(metrics.registry()));
         IngestController ingest = new IngestController(
-                1000,
-                config.intake().maxFileSizeMb(),
+                intake,
+                batchStore,
+                b.lifecycle::find,
+                cache,
                 config.intake().maxRequestGb(),
-                config.intake().enabledTypes());
+                config.intake().enabledTypes(),
+                Duration.ofMillis(250),
+                Duration.ofSeconds(15),
+                Duration.ofHours(1));
         routes.set(ApiRoutes.build(
                 system,
                 admin,
@@ -380,6 +424,31 @@ public final class FrostbyteNode implements AutoCloseable {
             host = "localhost";
         }
         return host + ":" + ProcessHandle.current().pid();
+    }
+
+    private static CheckResult malwareCheck(MalwareScanner scanner, boolean required) {
+        long started = System.nanoTime();
+        if (scanner.ping()) {
+            return CheckResult.up((System.nanoTime() - started) / 1_000_000, "clamd");
+        }
+        return required
+                ? CheckResult.down("clamd does not answer PING")
+                : CheckResult.skipped("clamd does not answer; files are stored WITHOUT a malware scan");
+    }
+
+    /** clamd at {@code malware.clamd_socket}, or {@code malware.clamd_host}:{@code malware.clamd_port}. */
+    static ClamdMalwareScanner malwareScanner(FrostbyteConfig config) {
+        ClamdEndpoint endpoint = config.effective()
+                .optionalPath("malware.clamd_socket")
+                .map(ClamdEndpoint::unix)
+                .orElseGet(() -> ClamdEndpoint.tcp(
+                        config.effective().string("malware.clamd_host"),
+                        config.effective().integer("malware.clamd_port")));
+        return new ClamdMalwareScanner(
+                endpoint,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(config.effective().integer("malware.timeout_seconds")),
+                config.effective().integer("malware.stream_max_mb") * 1024L * 1024L);
     }
 
     /** The object store of this deployment: the filesystem under the data dir, or S3-compatible storage. */

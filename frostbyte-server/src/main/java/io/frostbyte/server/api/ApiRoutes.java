@@ -41,13 +41,6 @@ public final class ApiRoutes {
                         .operation("listPublicKeys", "Public keys that verify proofs, receipts and audit checkpoints")
                         .tag("system")
                         .build(),
-                get("/api/v1/ingest/{tenant_id}/limits", ingest::limits)
-                        .operation("getIntakeLimits", "The tenant's intake limits")
-                        .tag("ingest")
-                        .access(AccessRule.tenant(Scope.INGEST, Role.TENANT_USER, Role.TENANT_ADMIN, Role.ADMIN))
-                        .rateLimit(RateLimitArea.INGEST)
-                        .responses(200, 404)
-                        .build(),
                 get("/api/v1/admin/platform", admin::platform)
                         .operation("getPlatform", "Version, shape, enabled types and tenants by state")
                         .tag("admin")
@@ -72,6 +65,7 @@ public final class ApiRoutes {
                         .requestBody("ReasonRequest")
                         .responses(200, 400, 404, 409, 413, 415)
                         .build()));
+        routes.addAll(ingestRoutes(ingest));
         routes.addAll(tenantRoutes(tenants));
         routes.addAll(auditRoutes(audit));
         if (metricsOnApiPort) {
@@ -84,6 +78,67 @@ public final class ApiRoutes {
                             .build());
         }
         return List.copyOf(routes);
+    }
+
+    private static final String INGEST = "/api/v1/ingest/{tenant_id}";
+
+    private static Route ingest(Route.Builder builder, boolean submit, Integer... statuses) {
+        AccessRule access = submit
+                ? AccessRule.tenant(Scope.INGEST, Role.TENANT_ADMIN, Role.ADMIN)
+                : AccessRule.tenant(Scope.INGEST, Role.TENANT_USER, Role.TENANT_ADMIN, Role.ADMIN);
+        return builder.tag("ingest")
+                .access(access)
+                .rateLimit(RateLimitArea.INGEST)
+                .responses(statuses)
+                .build();
+    }
+
+    private static List<Route> ingestRoutes(IngestController i) {
+        return List.of(
+                ingest(
+                        post(INGEST + "/batch", i::submit)
+                                .operation(
+                                        "submitBatch",
+                                        "Upload a batch: multipart/form-data with a manifest part, then one files part"
+                                                + " per manifest entry (spec/01)"),
+                        true,
+                        202,
+                        400,
+                        403,
+                        409,
+                        413,
+                        415,
+                        503),
+                ingest(
+                        get(INGEST + "/limits", i::limits).operation("getIntakeLimits", "The tenant's intake limits"),
+                        false,
+                        200,
+                        404),
+                ingest(
+                        get(INGEST + "/batches", i::batches).operation("listBatches", "The tenant's batches"),
+                        false,
+                        200,
+                        400),
+                ingest(
+                        get(INGEST + "/batch/{batch_id}", i::batch)
+                                .operation("getBatch", "Batch status with every file's stages"),
+                        false,
+                        200,
+                        404),
+                ingest(
+                        get(INGEST + "/batch/{batch_id}/events", i::events)
+                                .operation("streamBatchEvents", "Server-sent events of the batch's stage changes")
+                                .produces("text/event-stream"),
+                        false,
+                        200,
+                        404,
+                        429),
+                ingest(
+                        get(INGEST + "/receipt/{receipt_id}", i::receipt)
+                                .operation("getReceipt", "A signed file receipt"),
+                        false,
+                        200,
+                        404));
     }
 
     private static final String TENANT = "/api/v1/admin/tenants/{tenant_id}";

@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
             ConfigCommand.class,
             TokenCommand.class,
             TenantCommand.class,
-            AuditCommand.class
+            AuditCommand.class,
+            PolicyCommand.class
         })
 public final class FrostbyteCommand implements Runnable {
     @CommandLine.Spec

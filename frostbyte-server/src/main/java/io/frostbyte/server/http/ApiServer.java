@@ -127,7 +127,7 @@ public final class ApiServer implements AutoCloseable {
         }
         Long retryAfter = ctx.attribute(RETRY_AFTER);
         if (mapped.status() == 429 || mapped.status() == 503) {
-            ctx.header("Retry-After", Long.toString(retryAfter != null ? retryAfter : 1));
+            ctx.header("Retry-After", Long.toString(retryAfter != null ? retryAfter : mapped.status() == 503 ? 30 : 1));
         }
         ctx.header(RequestContext.REQUEST_ID_HEADER, requestId);
         ctx.status(mapped.status()).json(ErrorMapper.envelope(mapped, requestId));

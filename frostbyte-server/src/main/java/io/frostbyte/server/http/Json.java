@@ -35,6 +35,7 @@ public final class Json {
             .build();
 
     static {
+        MAPPER.getFactory().setCharacterEscapes(new FormatCharacterEscapes());
         MAPPER.getFactory()
                 .setStreamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(64)
@@ -51,6 +52,27 @@ public final class Json {
 
     public static String timestamp(Instant instant) {
         return RFC3339_MILLIS.format(instant.truncatedTo(ChronoUnit.MILLIS));
+    }
+
+    /**
+     * Escapes Unicode format characters (bidi overrides and isolates, zero-width characters, BOM) as a {@code u}-escape
+     * in every response, so a filename carrying a right-to-left override (U+202E) can never reorder what a client shows.
+     */
+    private static final class FormatCharacterEscapes extends com.fasterxml.jackson.core.io.CharacterEscapes {
+        private final int[] ascii = standardAsciiEscapesForJSON();
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public com.fasterxml.jackson.core.SerializableString getEscapeSequence(int ch) {
+            if (Character.getType(ch) == Character.FORMAT) {
+                return new com.fasterxml.jackson.core.io.SerializedString(String.format("\\u%04X", ch));
+            }
+            return null;
+        }
     }
 
     private static final class InstantSerializer extends JsonSerializer<Instant> {

@@ -1,0 +1,75 @@
+package io.frostbyte.core.index;
+
+import io.frostbyte.core.document.DocId;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * A tenant's vector index (spec/04 §4.3): dense vectors for kNN under cosine similarity plus a BM25 keyword leg over
+ * the chunk text, per {@link IndexNamespace} (one tenant, one generation).
+ *
+ * <p>Contract for every adapter (checked by {@code VectorIndexContract}):
+ *
+ * <ul>
+ *   <li><b>Fixed dimension.</b> {@link #create} fixes the namespace's dimension for its life. Every written or queried
+ *       vector is checked against it first ({@link io.frostbyte.core.embed.Vectors#requireUsable}); a batch with one
+ *       bad vector writes nothing and throws {@code DIMENSION_MISMATCH} (04 EMB-1, EMB-3).
+ *   <li><b>Tenant-scoped, fail closed.</b> Every call names its namespace and touches only it. Calls on a namespace
+ *       that was not created throw {@code RESOURCE_NOT_FOUND}; only {@link #create} creates one.
+ *   <li><b>Idempotent upserts.</b> Points are keyed by chunk id; writing one again replaces it, never duplicates it
+ *       (EMB-6).
+ *   <li><b>Read your writes.</b> Once {@link #upsert} or {@link #deleteDocument} returns, the change is durable and
+ *       visible to {@link #search}, {@link #fetch} and {@link #count} on any thread.
+ *   <li><b>Concurrency.</b> Implementations are thread-safe; searches run while a write is in progress and see the
+ *       index before or after it.
+ *   <li><b>Errors.</b> {@link io.frostbyte.core.FrostbyteException} with {@code DIMENSION_MISMATCH}, {@code
+ *       RESOURCE_NOT_FOUND}, {@code INDEX_FAILED} (the backend failed or cannot be reached; retriable) or {@code
+ *       VALIDATION_ERROR}.
+ * </ul>
+ */
+public interface VectorIndex {
+    /** Most points per {@link #upsert} or {@link #fetch} call. */
+    int MAX_BATCH = 1024;
+
+    /**
+     * Creates the namespace with {@code dimension}. Idempotent for the same dimension.
+     *
+     * @throws io.frostbyte.core.FrostbyteException {@code DIMENSION_MISMATCH} when it exists with another dimension
+     */
+    void create(IndexNamespace namespace, int dimension);
+
+    /** Whether the namespace exists. */
+    boolean exists(IndexNamespace namespace);
+
+    /** The namespace's dimension, or empty when it does not exist. */
+    OptionalInt dimension(IndexNamespace namespace);
+
+    /**
+     * Writes 1 to {@link #MAX_BATCH} points, replacing any with the same chunk id, and commits. All vectors are checked
+     * before anything is written.
+     */
+    void upsert(IndexNamespace namespace, List<IndexPoint> points);
+
+    /** Deletes every point of the document and commits. Idempotent: a document without points is success. */
+    void deleteDocument(IndexNamespace namespace, DocId docId);
+
+    /**
+     * The stored points for up to {@link #MAX_BATCH} chunk ids, in the order asked, skipping ids that are not indexed;
+     * for verification after a write.
+     */
+    List<StoredPoint> fetch(IndexNamespace namespace, List<String> chunkIds);
+
+    /**
+     * Runs the request's legs under its filter: each leg ranks {@link SearchRequest#candidatesPerLeg()} candidates,
+     * fused by {@link ReciprocalRankFusion}; returns at most {@link SearchRequest#limit()} hits, best first.
+     */
+    List<SearchHit> search(IndexNamespace namespace, SearchRequest request);
+
+    /** Points in the namespace. */
+    long count(IndexNamespace namespace);
+
+    /**
+     * Deletes the namespace with all its points and verifies it is gone. Idempotent: a missing namespace is success.
+     */
+    void drop(IndexNamespace namespace);
+}

@@ -1,0 +1,128 @@
+package io.frostbyte.index.lucene;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.frostbyte.core.ErrorCode;
+import io.frostbyte.core.FrostbyteException;
+import io.frostbyte.core.TenantId;
+import io.frostbyte.core.index.IndexNamespace;
+import io.frostbyte.core.index.SearchRequest;
+import io.frostbyte.core.index.StoredPoint;
+import io.frostbyte.core.index.VectorIndex;
+import io.frostbyte.core.index.VectorIndexContract;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.OptionalInt;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.store.FSDirectory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The contract against real Lucene on disk, plus what only a persistent index can show. */
+class LuceneVectorIndexTest extends VectorIndexContract {
+    @TempDir
+    Path dataDir;
+
+    private LuceneVectorIndex index;
+
+    @Override
+    protected VectorIndex index() {
+        if (index == null) {
+            index = new LuceneVectorIndex(dataDir);
+        }
+        return index;
+    }
+
+    @AfterEach
+    void closeIndex() {
+        if (index != null) {
+            index.close();
+        }
+    }
+
+    @Test
+    void lays_out_one_directory_per_tenant_and_generation() {
+        IndexNamespace namespace = new IndexNamespace(TenantId.of("acme-corp"), 3);
+        index().create(namespace, DIMENSION);
+
+        assertThat(dataDir.resolve("tenants/acme-corp/index/g3")).isDirectory();
+        index().drop(namespace);
+        assertThat(dataDir.resolve("tenants/acme-corp/index/g3")).doesNotExist();
+    }
+
+    @Test
+    void records_the_dimension_in_the_commit_and_enforces_it_after_a_restart() throws Exception {
+        IndexNamespace namespace = new IndexNamespace(TenantId.of("acme-corp"), 1);
+        index().create(namespace, DIMENSION);
+        StoredPoint written = StoredPoint.of(
+                point("a", "doc-a", "other", Instant.parse("2026-03-02T00:00:00Z"), near(0, 1, 0.1f), "alpha"));
+        index().upsert(
+                        namespace,
+                        List.of(point(
+                                "a",
+                                "doc-a",
+                                "other",
+                                Instant.parse("2026-03-02T00:00:00Z"),
+                                near(0, 1, 0.1f),
+                                "alpha")));
+        index.close();
+
+        try (FSDirectory directory = FSDirectory.open(dataDir.resolve("tenants/acme-corp/index/g1"))) {
+            assertThat(SegmentInfos.readLatestCommit(directory).getUserData())
+                    .containsEntry("frostbyte.dimension", "8")
+                    .containsEntry("frostbyte.analyzer", "fb-standard-1");
+        }
+        try (LuceneVectorIndex reopened = new LuceneVectorIndex(dataDir)) {
+            assertThat(reopened.dimension(namespace)).isEqualTo(OptionalInt.of(DIMENSION));
+            assertThat(reopened.fetch(namespace, List.of(written.chunkId()))).containsExactly(written);
+            assertThatThrownBy(() -> reopened.upsert(
+                            namespace,
+                            List.of(point("b", "doc-a", "other", Instant.EPOCH, new float[] {1, 2, 3}, "b"))))
+                    .isInstanceOfSatisfying(
+                            FrostbyteException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.DIMENSION_MISMATCH));
+            assertThatThrownBy(() -> reopened.create(namespace, 384))
+                    .isInstanceOfSatisfying(
+                            FrostbyteException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.DIMENSION_MISMATCH));
+            assertThat(reopened.count(namespace)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void does_not_store_the_chunk_text() throws Exception {
+        IndexNamespace namespace = new IndexNamespace(TenantId.of("acme-corp"), 1);
+        index().create(namespace, DIMENSION);
+        index().upsert(
+                        namespace,
+                        List.of(point(
+                                "a", "doc-a", "other", Instant.EPOCH, near(0, 1, 0.1f), "zanzibarquux secret words")));
+        index.close();
+
+        // the term dictionary holds the words, but no stored-fields file holds the text
+        try (var files = Files.walk(dataDir.resolve("tenants/acme-corp/index/g1"))) {
+            for (Path file : files.filter(Files::isRegularFile)
+                    .filter(f -> f.toString().endsWith(".fdt"))
+                    .toList()) {
+                assertThat(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1))
+                        .doesNotContain("secret words");
+            }
+        }
+        try (LuceneVectorIndex reopened = new LuceneVectorIndex(dataDir)) {
+            assertThat(reopened.search(namespace, SearchRequest.hybrid(near(5, 6, 0.1f), "zanzibarquux", 1)))
+                    .hasSize(1);
+        }
+    }
+
+    @Test
+    void builds_its_graphs_with_the_specified_hnsw_parameters() {
+        // spec/04 §4.3: M 16, beam 100 are Lucene's defaults, which this adapter keeps
+        assertThat(Lucene99HnswVectorsFormat.DEFAULT_MAX_CONN).isEqualTo(16);
+        assertThat(Lucene99HnswVectorsFormat.DEFAULT_BEAM_WIDTH).isEqualTo(100);
+    }
+}
