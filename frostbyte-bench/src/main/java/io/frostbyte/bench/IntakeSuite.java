@@ -81,6 +81,7 @@ final class IntakeSuite implements BenchSuite {
                                     Tier.STANDARD,
                                     Map.of("max_file_size_mb", 1024, "storage_quota_gb", 100)),
                             "system");
+            node.lifecycle().provision(TENANT, "system", Optional.empty());
             Instant deadline = Instant.now().plusSeconds(120);
             while (node.lifecycle().find(TENANT).orElseThrow().state() != TenantState.ACTIVE) {
                 if (Instant.now().isAfter(deadline)) {

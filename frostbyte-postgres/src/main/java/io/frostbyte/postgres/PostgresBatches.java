@@ -559,7 +559,7 @@ public final class PostgresBatches {
         data.put("batch_id", batchId);
         data.put("status", derived.name());
         data.put("previous_status", initial ? null : stored.name());
-        data.put("at", now.toString());
+        data.put("at", timestamp(now));
         appendEvent(connection, tenantId, batchId, "batch", data);
         if (derived.terminal()) {
             Map<String, Object> end = new LinkedHashMap<>();
@@ -568,6 +568,15 @@ public final class PostgresBatches {
             end.put("report_id", null);
             appendEvent(connection, tenantId, batchId, "end", end);
         }
+    }
+
+    private static final java.time.format.DateTimeFormatter MILLIS = java.time.format.DateTimeFormatter.ofPattern(
+                    "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(java.time.ZoneOffset.UTC);
+
+    /** RFC 3339 UTC with milliseconds, as everywhere in the API. */
+    private static String timestamp(Instant instant) {
+        return MILLIS.format(instant);
     }
 
     private static void touch(Connection connection, TenantId tenantId, String batchId, Instant now)
@@ -600,7 +609,7 @@ public final class PostgresBatches {
         data.put("previous_state", previous.wire());
         data.put("file_status", file.status().wire());
         data.put("error_code", file.error().map(BatchFile.FileError::code).orElse(null));
-        data.put("at", at.toString());
+        data.put("at", timestamp(at));
         appendEvent(connection, tenantId, batchId, "stage", data);
     }
 

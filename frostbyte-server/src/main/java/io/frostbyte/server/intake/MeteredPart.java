@@ -6,21 +6,17 @@ import io.frostbyte.core.intake.MimeSniffer;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
- * A file part as it streams to storage (spec/01 INT-2): counts bytes, hashes them with SHA-256 and keeps the first
- * {@value MimeSniffer#WINDOW_BYTES} for the sniffer. Reading byte {@code maxBytes + 1} throws {@code
+ * A file part as it streams to storage (spec/01 INT-2): counts bytes and keeps the first {@value
+ * MimeSniffer#WINDOW_BYTES} for the sniffer (the store hashes the same bytes as it encrypts them). Reading byte {@code maxBytes + 1} throws {@code
  * PAYLOAD_TOO_LARGE}: the rest of the upload is never read (§1.3 step 1). Not thread-safe; one per part.
  */
 final class MeteredPart extends FilterInputStream {
     private final long maxBytes;
     private final String field;
-    private final MessageDigest digest;
     private final byte[] window = new byte[MimeSniffer.WINDOW_BYTES];
     private int windowLength;
     private long count;
@@ -32,11 +28,6 @@ final class MeteredPart extends FilterInputStream {
         super(in);
         this.maxBytes = maxBytes;
         this.field = field;
-        try {
-            this.digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing", e);
-        }
     }
 
     @Override
@@ -61,7 +52,6 @@ final class MeteredPart extends FilterInputStream {
                     "A file is larger than this tenant's max_file_size_mb; the upload was cut off.",
                     List.of(new FrostbyteException.ErrorDetail(field, null, "at most " + maxBytes + " bytes")));
         }
-        digest.update(b, off, n);
         if (windowLength < window.length) {
             int copy = Math.min(n, window.length - windowLength);
             System.arraycopy(b, off, window, windowLength, copy);
@@ -72,7 +62,7 @@ final class MeteredPart extends FilterInputStream {
 
     @Override
     public long skip(long n) {
-        return 0; // every byte must pass through the digest
+        return 0; // every byte must reach the store, which hashes it
     }
 
     @Override
@@ -82,11 +72,6 @@ final class MeteredPart extends FilterInputStream {
 
     long count() {
         return count;
-    }
-
-    /** The SHA-256 of the bytes read so far, as 64 lowercase hex digits. Call once, at the end. */
-    String sha256() {
-        return HexFormat.of().formatHex(digest.digest());
     }
 
     byte[] window() {
