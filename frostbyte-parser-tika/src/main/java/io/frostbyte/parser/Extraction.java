@@ -1,5 +1,6 @@
 package io.frostbyte.parser;
 
+import io.frostbyte.core.document.Attachment;
 import io.frostbyte.core.document.Furniture;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +17,15 @@ final class Extraction {
     final List<FurnitureLine> furniture = new ArrayList<>();
     final Map<String, Long> dropped = new TreeMap<>();
     final List<String> warnings = new ArrayList<>();
+    final Map<Integer, Double> ocrConfidenceOfPage = new TreeMap<>();
+    final List<Attachment> attachments = new ArrayList<>();
+    /** Document properties read by a format reader; Tika's metadata fills what is missing. */
+    final Map<String, String> metadata = new TreeMap<>();
+
     int pageCount = 1;
+    int trackedChanges;
     String sourceEncoding;
+    String ocrEngine;
 
     void drop(String elementType, int page, String reason) {
         dropped.merge(elementType + "\u0000" + page + "\u0000" + reason, 1L, Long::sum);

@@ -12,15 +12,20 @@ import io.frostbyte.core.document.ParseOutcome;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.apache.tika.Tika;
 import org.apache.tika.exception.EncryptedDocumentException;
 import org.apache.tika.exception.TikaException;
@@ -35,6 +40,7 @@ import org.apache.tika.mime.MediaTypeRegistry;
 import org.apache.tika.parser.AutoDetectParser;
 import org.apache.tika.parser.ParseContext;
 import org.apache.tika.parser.html.HtmlMapper;
+import org.apache.tika.parser.ocr.TesseractOCRConfig;
 import org.apache.tika.parser.pdf.PDFParserConfig;
 import org.xml.sax.ContentHandler;
 import org.xml.sax.SAXException;
@@ -49,14 +55,34 @@ import org.xml.sax.SAXException;
  */
 public final class TikaDocumentParser implements DocumentParser {
     public static final String NAME = "frostbyte-parser-tika";
-    public static final String VERSION = "0.1.0";
+    public static final String VERSION = "0.2.0";
 
     private static final Set<String> MARKDOWN = Set.of("text/markdown", "text/x-markdown", "text/x-web-markdown");
     private static final Set<String> CSV = Set.of("text/csv", "text/tab-separated-values", "text/x-csv");
 
+    private static final String DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    private static final String PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation";
+    private static final Set<String> OCR_IMAGES = Set.of("image/png", "image/tiff", "image/jpeg", "image/bmp");
+
     private final AutoDetectParser tika = new AutoDetectParser();
+    private final Optional<TesseractOcr> ocr;
     private final MediaTypeRegistry registry = MediaTypeRegistry.getDefaultRegistry();
     private final String tikaVersion = tikaVersion();
+
+    /** A parser that OCRs through Tesseract when it is on the {@code PATH}. */
+    public TikaDocumentParser() {
+        this(TesseractOcr.onPath());
+    }
+
+    /** @param ocr the OCR engine, empty when none is installed (images then fail with {@code OCR_UNAVAILABLE}) */
+    public TikaDocumentParser(Optional<TesseractOcr> ocr) {
+        this.ocr = requireNonNull(ocr, "ocr is null");
+    }
+
+    /** The OCR engine this parser uses, if any. */
+    public Optional<TesseractOcr> ocr() {
+        return ocr;
+    }
 
     @Override
     public String name() {
@@ -112,6 +138,11 @@ public final class TikaDocumentParser implements DocumentParser {
             String base = type.getBaseType().toString();
             Extraction extraction;
             Metadata metadata = new Metadata();
+            if (ZipExpansionGuard.isZip(bytes) && ZipExpansionGuard.expandsTooMuch(bytes, limits.maxExpansionRatio())) {
+                return new ParseOutcome.Failed(
+                        ErrorCode.FILE_CORRUPTED,
+                        "a container part expands more than parse.max_expansion_ratio " + limits.maxExpansionRatio());
+            }
             if (MARKDOWN.contains(base)) {
                 extraction = MarkdownReader.read(bytes, limits);
             } else if (CSV.contains(base)) {
@@ -119,39 +150,95 @@ public final class TikaDocumentParser implements DocumentParser {
             } else if (base.equals("text/plain")) {
                 extraction = PlainTextReader.read(bytes);
             } else if (base.startsWith("image/")) {
-                return new ParseOutcome.Failed(
-                        ErrorCode.OCR_UNAVAILABLE, "an image needs OCR; no OCR engine is configured");
+                if (!OCR_IMAGES.contains(base)) {
+                    return new ParseOutcome.Failed(ErrorCode.UNSUPPORTED_FORMAT, "no OCR for " + base);
+                }
+                if (ocr.isEmpty()) {
+                    return new ParseOutcome.Failed(
+                            ErrorCode.OCR_UNAVAILABLE, "an image needs OCR; no OCR engine is installed");
+                }
+                Path scratch = Files.createTempDirectory("frostbyte-ocr");
+                try {
+                    extraction = ImageOcrReader.read(bytes, limits, ocr.get(), scratch, limits.timeout());
+                } catch (ImageOcrReader.NothingRecognized e) {
+                    return new ParseOutcome.Failed(ErrorCode.OCR_FAILED, "OCR failed on every page of " + base);
+                } finally {
+                    deleteRecursively(scratch);
+                }
+            } else if (base.equals("application/pdf")) {
+                Path scratch = Files.createTempDirectory("frostbyte-ocr");
+                try {
+                    extraction = PdfLayoutReader.read(bytes, limits, ocr, scratch, limits.timeout());
+                } finally {
+                    deleteRecursively(scratch);
+                }
+                if (extraction.blocks.isEmpty() && extraction.warnings.contains("ocr_unavailable")) {
+                    return new ParseOutcome.Failed(
+                            ErrorCode.OCR_UNAVAILABLE, "a scanned PDF needs OCR; no OCR engine is installed");
+                }
+            } else if (base.equals(DOCX) || base.equals(PPTX) || base.equals("message/rfc822")) {
+                Extraction own = ownReader(base, bytes, limits);
+                extraction = own != null ? own : viaTika(bytes, type, base, metadata, limits);
             } else if (!tika.getParsers().containsKey(type) && !hasParserForSupertype(type)) {
                 return new ParseOutcome.Failed(ErrorCode.UNSUPPORTED_FORMAT, "no parser accepts " + base);
             } else {
-                if (ZipExpansionGuard.isZip(bytes)
-                        && ZipExpansionGuard.expandsTooMuch(bytes, limits.maxExpansionRatio())) {
-                    return new ParseOutcome.Failed(
-                            ErrorCode.FILE_CORRUPTED,
-                            "a container part expands more than parse.max_expansion_ratio "
-                                    + limits.maxExpansionRatio());
-                }
-                String pageDiv = base.equals("application/pdf")
-                        ? "page"
-                        : base.contains("presentationml") ? "slide-content" : "\u0000";
-                XhtmlBlockHandler handler = new XhtmlBlockHandler(limits, pageDiv);
-                metadata.set(Metadata.CONTENT_TYPE, type.toString());
-                try (TikaInputStream stream = TikaInputStream.get(bytes)) {
-                    tika.parse(stream, handler, metadata, context(handler, base));
-                } catch (XhtmlBlockHandler.CharacterLimitReached e) {
-                    // keep what was collected; the drop is already recorded
-                }
-                extraction = handler.extraction();
-                if (base.equals("application/pdf")) {
-                    RunningLines.moveToFurniture(extraction);
-                }
+                extraction = viaTika(bytes, type, base, metadata, limits);
             }
             return assemble(tenant, bytes, base, extraction, metadata, limits);
-        } catch (TikaException | IOException | SAXException | RuntimeException | StackOverflowError e) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new ParseOutcome.Failed(ErrorCode.PARSE_TIMEOUT, "parse was interrupted");
+        } catch (Exception | StackOverflowError e) {
             return new ParseOutcome.Failed(
                     categorize(e), "parsing failed with " + e.getClass().getSimpleName());
         } catch (OutOfMemoryError e) {
             return new ParseOutcome.Failed(ErrorCode.PARSE_TIMEOUT, "parse exceeded the heap");
+        }
+    }
+
+    /** DOCX, PPTX and EML by this module's POI and mime4j readers; null when POI cannot read the file (OOXML strict). */
+    private Extraction ownReader(String base, byte[] bytes, ParseLimits limits) throws Exception {
+        try {
+            return switch (base) {
+                case DOCX -> DocxReader.read(bytes, limits);
+                case PPTX -> PptxReader.read(bytes, limits);
+                default ->
+                    EmlReader.read(
+                            bytes,
+                            limits,
+                            html -> viaTika(html, MediaType.TEXT_HTML, "text/html", new Metadata(), limits));
+            };
+        } catch (org.apache.poi.ooxml.POIXMLException
+                | org.apache.poi.openxml4j.exceptions.OLE2NotOfficeXmlFileException e) {
+            return null;
+        }
+    }
+
+    private Extraction viaTika(byte[] bytes, MediaType type, String base, Metadata metadata, ParseLimits limits)
+            throws IOException, SAXException, TikaException {
+        String pageDiv =
+                base.equals("application/pdf") ? "page" : base.contains("presentationml") ? "slide-content" : "\u0000";
+        XhtmlBlockHandler handler = new XhtmlBlockHandler(limits, pageDiv);
+        metadata.set(Metadata.CONTENT_TYPE, type.toString());
+        try (TikaInputStream stream = TikaInputStream.get(bytes)) {
+            tika.parse(stream, handler, metadata, context(handler, base));
+        } catch (XhtmlBlockHandler.CharacterLimitReached e) {
+            // keep what was collected; the drop is already recorded
+        }
+        Extraction extraction = handler.extraction();
+        if (base.equals("application/pdf")) {
+            RunningLines.moveToFurniture(extraction);
+        }
+        return extraction;
+    }
+
+    private static void deleteRecursively(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            // a leftover scratch file in the temporary directory holds no state the next parse reads
         }
     }
 
@@ -196,6 +283,9 @@ public final class TikaDocumentParser implements DocumentParser {
         pdf.setExtractInlineImages(false);
         pdf.setOcrStrategy(PDFParserConfig.OCR_STRATEGY.NO_OCR);
         context.set(PDFParserConfig.class, pdf);
+        TesseractOCRConfig noOcr = new TesseractOCRConfig();
+        noOcr.setSkipOcr(true);
+        context.set(TesseractOCRConfig.class, noOcr);
         context.set(HtmlMapper.class, StructureHtmlMapper.INSTANCE);
         context.set(
                 EmbeddedDocumentExtractor.class,
@@ -243,6 +333,15 @@ public final class TikaDocumentParser implements DocumentParser {
         builder.metadata("title", metadata.get(TikaCoreProperties.TITLE));
         builder.metadata("author", metadata.get(TikaCoreProperties.CREATOR));
         builder.metadata("created", metadata.get(TikaCoreProperties.CREATED));
+        extraction.metadata.forEach(builder::metadata);
+        extraction.attachments.forEach(builder::attachment);
+        extraction.ocrConfidenceOfPage.forEach((page, confidence) -> {
+            if (page <= limits.maxPages()) {
+                builder.ocrPage(page, confidence);
+            }
+        });
+        builder.ocrEngine(extraction.ocrEngine);
+        builder.trackedChanges(extraction.trackedChanges);
         if (builder.isEmpty()) {
             return new ParseOutcome.Failed(ErrorCode.NO_TEXT_EXTRACTED, "no text in " + mimeType);
         }
@@ -272,7 +371,12 @@ public final class TikaDocumentParser implements DocumentParser {
                 break;
             }
         }
-        if (error instanceof TikaException || error instanceof IOException || error instanceof SAXException) {
+        String name = error.getClass().getName();
+        if (error instanceof TikaException
+                || error instanceof IOException
+                || error instanceof SAXException
+                || name.startsWith("org.apache.poi.")
+                || name.startsWith("org.apache.xmlbeans.")) {
             return ErrorCode.FILE_CORRUPTED;
         }
         if (error instanceof StackOverflowError) {

@@ -293,13 +293,19 @@ class TikaDocumentParserTest {
     }
 
     @Test
-    void an_image_needs_ocr_and_an_unknown_binary_is_unsupported() {
+    void an_image_needs_ocr_a_broken_image_is_corrupted_and_an_unknown_binary_is_unsupported() {
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 0};
         byte[] binary = {0, 1, 2, 3, (byte) 0xFE, (byte) 0xED, 9, 9, 0, 0, 0, 7, 5, 5};
 
-        assertThat(parseBytes(png, null, ParseLimits.defaults()))
+        assertThat(new TikaDocumentParser(java.util.Optional.empty())
+                        .parse(Corpus.TENANT, new ByteArrayInputStream(png), null, ParseLimits.defaults()))
                 .extracting(o -> ((ParseOutcome.Failed) o).code())
                 .isEqualTo(ErrorCode.OCR_UNAVAILABLE);
+        if (Corpus.PARSER.ocr().isPresent()) {
+            assertThat(parseBytes(png, null, ParseLimits.defaults()))
+                    .extracting(o -> ((ParseOutcome.Failed) o).code())
+                    .isEqualTo(ErrorCode.FILE_CORRUPTED);
+        }
         assertThat(parseBytes(binary, null, ParseLimits.defaults()))
                 .extracting(o -> ((ParseOutcome.Failed) o).code())
                 .isEqualTo(ErrorCode.UNSUPPORTED_FORMAT);

@@ -158,6 +158,8 @@ public final class FrostbyteNode implements AutoCloseable {
         TenantDatabases tenantDatabases;
         Optional<MalwareScanner> scanner = Optional.empty();
         SigningKey signing;
+        io.frostbyte.embed.onnx.OnnxEmbeddingModel model;
+        io.frostbyte.index.lucene.LuceneVectorIndex index;
     }
 
     /** Starts a node; on any failure everything started so far is stopped again. */
@@ -253,6 +255,29 @@ public final class FrostbyteNode implements AutoCloseable {
                     clock);
             PostgresAuditExports exports = new PostgresAuditExports(dataSource, clock);
             Map<Stage, JobHandler> allHandlers = new java.util.EnumMap<>(Stage.class);
+            if (config.server().role().runsWorkers() || config.server().role().runsApi()) {
+                b.model = push(b, io.frostbyte.embed.onnx.OnnxEmbeddingModel.miniLmL6V2Quantized(1));
+                b.index = push(b, new io.frostbyte.index.lucene.LuceneVectorIndex(config.dataDir()));
+            }
+            if (config.server().role().runsWorkers()) {
+                allHandlers.putAll(io.frostbyte.server.pipeline.Pipeline.handlers(
+                        b.objects,
+                        new PostgresTenantDocuments(b.tenantDatabases),
+                        new io.frostbyte.postgres.PostgresDocumentStore(b.tenantDatabases),
+                        new PostgresBatches(dataSource, clock),
+                        b.auditLog,
+                        b.jobs,
+                        b.database.database(),
+                        b.lifecycle::find,
+                        clock,
+                        Version.current(),
+                        new io.frostbyte.parser.TikaDocumentParser(),
+                        io.frostbyte.core.document.ParseLimits.defaults()
+                                .withTimeout(
+                                        Duration.ofSeconds(config.effective().integer("parse.timeout_seconds"))),
+                        b.model,
+                        b.index));
+            }
             allHandlers.putAll(handlers);
             allHandlers.put(
                     Stage.EXPORT,

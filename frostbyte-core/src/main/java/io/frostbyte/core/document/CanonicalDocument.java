@@ -23,6 +23,7 @@ import java.util.TreeMap;
  * @param pages every page from 1, in order
  * @param blocks in reading order
  * @param metadata document properties stored in the file ({@code title}, {@code author}, {@code created}), sorted
+ * @param attachments a message's attachments in message order (listed, never parsed); empty for other formats
  */
 public record CanonicalDocument(
         DocId docId,
@@ -33,7 +34,8 @@ public record CanonicalDocument(
         List<Furniture> furniture,
         SortedMap<String, String> metadata,
         Lineage lineage,
-        DocumentStats stats) {
+        DocumentStats stats,
+        List<Attachment> attachments) {
     public static final String SCHEMA_VERSION = "1.0";
     public static final String BLOCK_SEPARATOR = "\n\n";
 
@@ -48,6 +50,7 @@ public record CanonicalDocument(
                 new TreeMap<>(requireNonNull(metadata, "metadata is null")));
         requireNonNull(lineage, "lineage is null");
         requireNonNull(stats, "stats is null");
+        attachments = List.copyOf(requireNonNull(attachments, "attachments is null"));
         if (!docId.equals(DocId.of(tenantId, lineage.rawSha256()))) {
             throw new IllegalArgumentException("doc id " + docId + " does not derive from tenant and raw_sha256");
         }
@@ -81,6 +84,20 @@ public record CanonicalDocument(
         if (!lineage.canonicalTextSha256().equals(DocId.sha256Hex(text))) {
             throw new IllegalArgumentException("lineage.canonical_text_sha256 differs from the canonical text");
         }
+    }
+
+    /** A document without attachments. */
+    public CanonicalDocument(
+            DocId docId,
+            TenantId tenantId,
+            String mimeType,
+            List<Page> pages,
+            List<Block> blocks,
+            List<Furniture> furniture,
+            SortedMap<String, String> metadata,
+            Lineage lineage,
+            DocumentStats stats) {
+        this(docId, tenantId, mimeType, pages, blocks, furniture, metadata, lineage, stats, List.of());
     }
 
     /** Block texts in reading order joined by {@code "\n\n"}; furniture excluded. */

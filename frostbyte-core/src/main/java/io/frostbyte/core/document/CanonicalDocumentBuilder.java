@@ -28,6 +28,14 @@ public final class CanonicalDocumentBuilder {
     private int offset;
     private int pageCount = 1;
     private String sourceEncoding;
+    private final SortedMap<Integer, Double> ocrConfidenceOfPage = new TreeMap<>();
+    private double lowOcrConfidenceThreshold = DEFAULT_LOW_OCR_CONFIDENCE;
+    private String ocrEngine;
+    private int trackedChanges;
+    private final List<Attachment> attachments = new ArrayList<>();
+
+    /** {@code ocr.low_confidence_threshold}'s default (PAR-5). */
+    public static final double DEFAULT_LOW_OCR_CONFIDENCE = 0.7;
 
     public CanonicalDocumentBuilder(long maxCharacters) {
         if (maxCharacters < 1) {
@@ -131,6 +139,47 @@ public final class CanonicalDocumentBuilder {
         return this;
     }
 
+    /**
+     * Marks {@code page} as recognized by OCR with a mean word confidence in [0, 1] (rounded to 4 decimals); a page
+     * under the low-confidence threshold is listed in {@code stats.low_ocr_confidence_pages} with warning
+     * {@code low_ocr_confidence}.
+     */
+    public CanonicalDocumentBuilder ocrPage(int page, double confidence) {
+        if (page < 1 || !(confidence >= 0 && confidence <= 1)) {
+            throw new IllegalArgumentException("invalid OCR page " + page + " confidence " + confidence);
+        }
+        ocrConfidenceOfPage.put(page, Math.round(confidence * 10_000) / 10_000.0);
+        pageCount = Math.max(pageCount, page);
+        return this;
+    }
+
+    public CanonicalDocumentBuilder lowOcrConfidenceThreshold(double threshold) {
+        if (!(threshold >= 0 && threshold <= 1)) {
+            throw new IllegalArgumentException("low OCR confidence threshold outside [0, 1]: " + threshold);
+        }
+        this.lowOcrConfidenceThreshold = threshold;
+        return this;
+    }
+
+    /** The OCR engine and version, recorded in the lineage when a page was OCR'd. */
+    public CanonicalDocumentBuilder ocrEngine(String engine) {
+        this.ocrEngine = engine;
+        return this;
+    }
+
+    public CanonicalDocumentBuilder trackedChanges(int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("tracked changes must be >= 0: " + count);
+        }
+        this.trackedChanges = count;
+        return this;
+    }
+
+    public CanonicalDocumentBuilder attachment(Attachment attachment) {
+        attachments.add(requireNonNull(attachment, "attachment is null"));
+        return this;
+    }
+
     /** Code points of canonical text so far. */
     public long characters() {
         return offset;
@@ -191,7 +240,8 @@ public final class CanonicalDocumentBuilder {
                 end = start;
             }
             end = Math.max(end, start);
-            pages.add(new Page(page, start, end));
+            Double confidence = ocrConfidenceOfPage.get(page);
+            pages.add(new Page(page, start, end, confidence != null, confidence));
             previousEnd = end;
         }
         List<DroppedContent> droppedContent = new ArrayList<>();
@@ -206,12 +256,52 @@ public final class CanonicalDocumentBuilder {
                 (int) blocks.stream().filter(b -> b.type() == BlockType.HEADING).count();
         int tables =
                 (int) blocks.stream().filter(b -> b.type() == BlockType.TABLE).count();
+        List<Integer> lowPages = new ArrayList<>();
+        double confidenceSum = 0;
+        for (Map.Entry<Integer, Double> entry : ocrConfidenceOfPage.entrySet()) {
+            confidenceSum += entry.getValue();
+            if (entry.getValue() < lowOcrConfidenceThreshold) {
+                lowPages.add(entry.getKey());
+            }
+        }
+        List<String> allWarnings = new ArrayList<>(warnings);
+        if (!lowPages.isEmpty()) {
+            allWarnings.add("low_ocr_confidence");
+        }
+        int ocrPages = ocrConfidenceOfPage.size();
+        Double averageConfidence = ocrPages == 0 ? null : Math.round(confidenceSum / ocrPages * 10_000) / 10_000.0;
         DocumentStats stats = new DocumentStats(
-                pageCount, sections, tables, blocks.size(), offset, sourceEncoding, droppedContent, warnings);
-        Lineage lineage =
-                new Lineage(rawSha256, parser, parserVersion, parseConfigSha256, engineVersion, DocId.sha256Hex(text));
+                pageCount,
+                sections,
+                tables,
+                blocks.size(),
+                offset,
+                sourceEncoding,
+                droppedContent,
+                allWarnings,
+                ocrPages,
+                averageConfidence,
+                lowPages,
+                trackedChanges);
+        Lineage lineage = new Lineage(
+                rawSha256,
+                parser,
+                parserVersion,
+                parseConfigSha256,
+                engineVersion,
+                DocId.sha256Hex(text),
+                ocrPages == 0 ? null : ocrEngine);
         return new CanonicalDocument(
-                DocId.of(tenant, rawSha256), tenant, mimeType, pages, blocks, furniture, metadata, lineage, stats);
+                DocId.of(tenant, rawSha256),
+                tenant,
+                mimeType,
+                pages,
+                blocks,
+                furniture,
+                metadata,
+                lineage,
+                stats,
+                attachments);
     }
 
     private int firstStartAfter(int page, int fallback) {

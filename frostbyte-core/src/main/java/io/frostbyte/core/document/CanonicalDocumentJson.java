@@ -29,8 +29,8 @@ public final class CanonicalDocumentJson {
             item.put("page", page.page());
             item.put("start_char", page.startChar());
             item.put("end_char", page.endChar());
-            item.put("source", "text");
-            item.put("ocr_confidence", null);
+            item.put("source", page.source());
+            item.put("ocr_confidence", page.ocrConfidence());
             pages.add(item);
         }
         root.put("pages", pages);
@@ -84,7 +84,21 @@ public final class CanonicalDocumentJson {
             furniture.add(Map.of("page", piece.page(), "kind", piece.kind().wireName(), "text", piece.text()));
         }
         root.put("furniture", furniture);
-        root.put("metadata", document.metadata());
+        Map<String, Object> metadata = new LinkedHashMap<>(document.metadata());
+        if (!document.attachments().isEmpty()) {
+            List<Object> attachments = new ArrayList<>();
+            for (Attachment attachment : document.attachments()) {
+                attachments.add(Map.of(
+                        "filename",
+                        attachment.filename(),
+                        "mime_type",
+                        attachment.mimeType(),
+                        "size_bytes",
+                        attachment.sizeBytes()));
+            }
+            metadata.put("attachments", attachments);
+        }
+        root.put("metadata", metadata);
 
         Lineage lineage = document.lineage();
         Map<String, Object> lineageTree = new LinkedHashMap<>();
@@ -94,6 +108,7 @@ public final class CanonicalDocumentJson {
         lineageTree.put("parse_config_sha256", lineage.parseConfigSha256());
         lineageTree.put("engine_version", lineage.engineVersion());
         lineageTree.put("canonical_text_sha256", lineage.canonicalTextSha256());
+        lineageTree.put("ocr_engine", lineage.ocrEngine());
         root.put("lineage", lineageTree);
 
         DocumentStats stats = document.stats();
@@ -104,10 +119,10 @@ public final class CanonicalDocumentJson {
         statsTree.put("figure_count", 0);
         statsTree.put("block_count", stats.blockCount());
         statsTree.put("total_characters", stats.totalCharacters());
-        statsTree.put("ocr_pages", 0);
-        statsTree.put("ocr_avg_confidence", null);
-        statsTree.put("low_ocr_confidence_pages", List.of());
-        statsTree.put("tracked_changes", 0);
+        statsTree.put("ocr_pages", stats.ocrPages());
+        statsTree.put("ocr_avg_confidence", stats.ocrAverageConfidence());
+        statsTree.put("low_ocr_confidence_pages", stats.lowOcrConfidencePages());
+        statsTree.put("tracked_changes", stats.trackedChanges());
         statsTree.put("source_encoding", stats.sourceEncoding());
         List<Object> dropped = new ArrayList<>();
         for (DroppedContent content : stats.droppedContent()) {

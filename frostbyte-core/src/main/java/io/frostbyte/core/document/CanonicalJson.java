@@ -29,6 +29,15 @@ public final class CanonicalJson {
                 }
                 out.append(number.longValue());
             }
+            case Double number -> {
+                if (!Double.isFinite(number)) {
+                    throw new IllegalArgumentException("no JSON form for " + number);
+                }
+                // JCS (ES6) form for the short decimals written here: 0.64, 1, 0.9123
+                out.append(java.math.BigDecimal.valueOf(number)
+                        .stripTrailingZeros()
+                        .toPlainString());
+            }
             case Boolean bool -> out.append(bool.booleanValue());
             case Map<?, ?> map -> {
                 TreeMap<String, Object> sorted = new TreeMap<>();

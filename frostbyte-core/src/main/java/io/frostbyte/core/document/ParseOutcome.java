@@ -16,7 +16,8 @@ public sealed interface ParseOutcome {
             ErrorCode.PARSE_TIMEOUT,
             ErrorCode.PARSER_ERROR,
             ErrorCode.NO_TEXT_EXTRACTED,
-            ErrorCode.OCR_UNAVAILABLE));
+            ErrorCode.OCR_UNAVAILABLE,
+            ErrorCode.OCR_FAILED));
 
     record Parsed(CanonicalDocument document) implements ParseOutcome {
         public Parsed {

@@ -17,7 +17,9 @@ import picocli.CommandLine.Command;
             TokenCommand.class,
             TenantCommand.class,
             AuditCommand.class,
-            PolicyCommand.class
+            ParseCommand.class,
+            PolicyCommand.class,
+            ProofCommand.class
         })
 public final class FrostbyteCommand implements Runnable {
     @CommandLine.Spec

@@ -5,17 +5,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.frostbyte.server.http.Json;
 
 /** Manifests for tests, built field by field so a test can break exactly one rule. */
-final class ManifestJson {
+public final class ManifestJson {
     final ObjectNode root = Json.mapper().createObjectNode();
     final ArrayNode files = root.putArray("files");
 
-    ManifestJson(String batchId, String tenantId) {
+    public ManifestJson(String batchId, String tenantId) {
         root.put("batch_id", batchId);
         root.put("tenant_id", tenantId);
         root.put("file_count", 0);
     }
 
-    ManifestJson add(String fileId, String filename, String mime, byte[] content) {
+    public ManifestJson add(String fileId, String filename, String mime, byte[] content) {
         return add(fileId, filename, mime, content.length, Multipart.sha256(content));
     }
 
@@ -30,7 +30,7 @@ final class ManifestJson {
         return this;
     }
 
-    String json() {
+    public String json() {
         return root.toString();
     }
 }

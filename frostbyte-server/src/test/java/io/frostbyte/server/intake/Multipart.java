@@ -13,17 +13,17 @@ import java.util.HexFormat;
 import java.util.List;
 
 /** Builds multipart/form-data batch bodies for tests, as a client such as curl sends them. */
-final class Multipart {
-    static final String BOUNDARY = "----frostbyte-test-boundary-7MA4YWxkTrZu0gW";
-    static final String CONTENT_TYPE = "multipart/form-data; boundary=" + BOUNDARY;
+public final class Multipart {
+    public static final String BOUNDARY = "----frostbyte-test-boundary-7MA4YWxkTrZu0gW";
+    public static final String CONTENT_TYPE = "multipart/form-data; boundary=" + BOUNDARY;
 
     private final List<java.util.function.Supplier<InputStream>> parts = new ArrayList<>();
 
-    Multipart manifest(String json) {
+    public Multipart manifest(String json) {
         return part("manifest", null, "application/json", json.getBytes(StandardCharsets.UTF_8));
     }
 
-    Multipart file(String filename, byte[] content) {
+    public Multipart file(String filename, byte[] content) {
         return part("files", filename, "application/octet-stream", content);
     }
 
@@ -53,7 +53,7 @@ final class Multipart {
         return new SequenceInputStream(Collections.enumeration(all));
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         try (InputStream in = stream()) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             in.transferTo(out);
@@ -63,7 +63,7 @@ final class Multipart {
         }
     }
 
-    static String sha256(byte[] bytes) {
+    public static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {

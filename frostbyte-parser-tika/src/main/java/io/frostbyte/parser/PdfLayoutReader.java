@@ -1,0 +1,519 @@
+package io.frostbyte.parser;
+
+import io.frostbyte.core.document.BlockType;
+import io.frostbyte.core.document.CanonicalDocumentBuilder;
+import io.frostbyte.core.document.Furniture;
+import io.frostbyte.core.document.ParseLimits;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.cos.COSName;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDDocumentInformation;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDResources;
+import org.apache.pdfbox.pdmodel.font.PDFont;
+import org.apache.pdfbox.pdmodel.font.PDFontDescriptor;
+import org.apache.pdfbox.text.PDFTextStripper;
+import org.apache.pdfbox.text.TextPosition;
+
+/**
+ * PDF structure from PDFBox text positions (spec/02 §2.2), for the many PDFs that carry no tags: lines with their
+ * position, font size and weight; lines repeated at the top or bottom of pages (digits masked) become furniture;
+ * two-column pages are read column by column between full-width bands; lines are grouped into blocks by vertical
+ * gaps and font changes; headings are blocks set larger than the body size (levels by size rank) or short bold
+ * blocks at body size; bullet and number markers give list items, monospaced fonts code, "Figure n" lines captions.
+ * A page with fewer than {@link #OCR_BELOW_CHARACTERS} characters and an image is rendered and OCR'd when an engine
+ * is configured.
+ */
+final class PdfLayoutReader {
+    static final int OCR_BELOW_CHARACTERS = 10;
+    private static final float OCR_DPI = 300;
+    private static final long MAX_OCR_PIXELS = 60_000_000L;
+    private static final Pattern BULLET = Pattern.compile(
+            "^([\\u2022\\u00B7\\u25AA\\u25CF\\u25E6\\u2013\\u2043\\-*\\uF0B7]|\\d{1,3}[.)]|[a-z][.)]|\\(\\d{1,3}\\))\\s+\\S.*");
+    private static final Pattern CAPTION = Pattern.compile("^(Figure|Fig\\.|Table)\\s+\\d+[.:]?\\s.*");
+    private static final Pattern PAGE_NUMBER = Pattern.compile("^(page\\s*)?#(\\s*(of|/)\\s*#)?$");
+
+    /** One text line of a page. */
+    record Line(
+            int page,
+            String text,
+            float x0,
+            float x1,
+            float top,
+            float bottom,
+            float size,
+            boolean bold,
+            boolean mono) {}
+
+    private final ParseLimits limits;
+    private final Extraction extraction = new Extraction();
+
+    private PdfLayoutReader(ParseLimits limits) {
+        this.limits = limits;
+    }
+
+    static Extraction read(
+            byte[] bytes, ParseLimits limits, Optional<TesseractOcr> ocr, Path scratch, Duration ocrTimeout)
+            throws IOException, InterruptedException {
+        PdfLayoutReader reader = new PdfLayoutReader(limits);
+        try (PDDocument document = Loader.loadPDF(bytes)) {
+            int pages = document.getNumberOfPages();
+            int kept = Math.min(pages, limits.maxPages());
+            if (pages > kept) {
+                reader.extraction.drop("page", kept + 1, "limit_exceeded");
+            }
+            reader.extraction.pageCount = Math.max(1, kept);
+            Collector collector = new Collector(limits.maxCharacters());
+            collector.setSortByPosition(false);
+            collector.setStartPage(1);
+            collector.setEndPage(Math.max(1, kept));
+            collector.getText(document);
+            Map<Integer, List<Line>> byPage = collector.lines;
+            if (collector.truncated) {
+                reader.extraction.drop("text", kept, "limit_exceeded");
+            }
+            reader.metadata(document.getDocumentInformation());
+            List<Integer> ocrPages = new ArrayList<>();
+            for (int page = 1; page <= kept; page++) {
+                List<Line> lines = byPage.getOrDefault(page, List.of());
+                int characters = lines.stream()
+                        .mapToInt(line -> line.text().strip().length())
+                        .sum();
+                if (characters < OCR_BELOW_CHARACTERS && hasImage(document.getPage(page - 1))) {
+                    ocrPages.add(page);
+                }
+            }
+            reader.layout(byPage, kept, document);
+            for (int page : ocrPages) {
+                if (ocr.isEmpty()) {
+                    reader.extraction.drop("image", page, "image_without_text");
+                    reader.extraction.warnings.add("ocr_unavailable");
+                } else {
+                    reader.ocrPage(document, page, ocr.get(), scratch, ocrTimeout);
+                }
+            }
+            if (!ocrPages.isEmpty()) {
+                reader.extraction.blocks.sort(java.util.Comparator.comparingInt(RawBlock::page));
+            }
+        }
+        return reader.extraction;
+    }
+
+    private void metadata(PDDocumentInformation information) {
+        if (information == null) {
+            return;
+        }
+        extraction.metadata.put("title", information.getTitle());
+        extraction.metadata.put("author", information.getAuthor());
+        if (information.getCreationDate() != null) {
+            extraction.metadata.put(
+                    "created", information.getCreationDate().toInstant().toString());
+        }
+        extraction.metadata.values().removeIf(value -> value == null || value.isBlank());
+    }
+
+    private static boolean hasImage(PDPage page) {
+        PDResources resources = page.getResources();
+        if (resources == null) {
+            return false;
+        }
+        for (COSName name : resources.getXObjectNames()) {
+            if (resources.isImageXObject(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void ocrPage(PDDocument document, int page, TesseractOcr ocr, Path scratch, Duration timeout)
+            throws InterruptedException {
+        PDPage pdPage = document.getPage(page - 1);
+        float widthInches = pdPage.getMediaBox().getWidth() / 72f;
+        float heightInches = pdPage.getMediaBox().getHeight() / 72f;
+        float dpi = OCR_DPI;
+        double pixels = (double) widthInches * heightInches * dpi * dpi;
+        if (pixels > MAX_OCR_PIXELS) {
+            dpi = (float) Math.sqrt(MAX_OCR_PIXELS / ((double) widthInches * heightInches));
+        }
+        try {
+            var image = new org.apache.pdfbox.rendering.PDFRenderer(document)
+                    .renderImageWithDPI(page - 1, dpi, org.apache.pdfbox.rendering.ImageType.GRAY);
+            Path file = scratch.resolve("page-" + page + ".png");
+            javax.imageio.ImageIO.write(image, "png", file.toFile());
+            extraction.ocrEngine = ocr.engine();
+            ImageOcrReader.addRecognized(extraction, ocr.recognize(file, timeout), page);
+            java.nio.file.Files.deleteIfExists(file);
+        } catch (IOException | TesseractOcr.OcrException | RuntimeException e) {
+            extraction.drop("page", page, "ocr_failed_page");
+        }
+    }
+
+    private void layout(Map<Integer, List<Line>> byPage, int pages, PDDocument document) {
+        Map<String, TreeSet<Integer>> edgePages = new HashMap<>();
+        Map<Integer, Float> heights = new HashMap<>();
+        for (int page = 1; page <= pages; page++) {
+            float height = document.getPage(page - 1).getCropBox().getHeight();
+            heights.put(page, height);
+            for (Line line : edgeLines(byPage.getOrDefault(page, List.of()), height)) {
+                edgePages
+                        .computeIfAbsent(key(line.text()), k -> new TreeSet<>())
+                        .add(page);
+            }
+        }
+        List<Line> body = new ArrayList<>();
+        for (int page = 1; page <= pages; page++) {
+            List<Line> lines = byPage.getOrDefault(page, List.of());
+            List<Line> edges = edgeLines(lines, heights.get(page));
+            List<Line> kept = new ArrayList<>();
+            for (Line line : lines) {
+                String key = key(line.text());
+                int repeats = edgePages.getOrDefault(key, new TreeSet<>()).size();
+                boolean running = edges.contains(line)
+                        && ((repeats >= 2 && (repeats >= 3 || repeats * 2 >= pages))
+                                || PAGE_NUMBER
+                                        .matcher(key.toLowerCase(Locale.ROOT))
+                                        .matches());
+                if (running) {
+                    boolean top = line.top() < heights.get(page) / 2;
+                    extraction.furniture.add(new Extraction.FurnitureLine(
+                            page, top ? Furniture.Kind.PAGE_HEADER : Furniture.Kind.PAGE_FOOTER, line.text()));
+                } else {
+                    kept.add(line);
+                }
+            }
+            body.addAll(
+                    readingOrder(kept, document.getPage(page - 1).getCropBox().getWidth()));
+        }
+        float bodySize = bodySize(body);
+        List<List<Line>> groups = group(body, bodySize);
+        TreeSet<Float> headingSizes = new TreeSet<>(java.util.Comparator.reverseOrder());
+        for (List<Line> group : groups) {
+            if (isLargeHeading(group, bodySize)) {
+                headingSizes.add(roundSize(group.getFirst().size()));
+            }
+        }
+        List<Float> ranked = new ArrayList<>(headingSizes);
+        for (List<Line> group : groups) {
+            Line first = group.getFirst();
+            String text = String.join("\n", group.stream().map(Line::text).toList());
+            int page = first.page();
+            int pageEnd = group.getLast().page();
+            if (isLargeHeading(group, bodySize)) {
+                int level = Math.min(ranked.indexOf(roundSize(first.size())) + 1, 6);
+                extraction.blocks.add(RawBlock.text(BlockType.HEADING, level, text, page, pageEnd));
+            } else if (isBoldHeading(group, bodySize)) {
+                extraction.blocks.add(
+                        RawBlock.text(BlockType.HEADING, Math.min(ranked.size() + 1, 6), text, page, pageEnd));
+            } else if (group.stream().allMatch(Line::mono)) {
+                extraction.blocks.add(RawBlock.text(BlockType.CODE, 0, text, page, pageEnd));
+            } else if (CAPTION.matcher(first.text().strip()).matches()) {
+                extraction.blocks.add(RawBlock.text(BlockType.FIGURE_CAPTION, 0, text, page, pageEnd));
+            } else if (BULLET.matcher(first.text().strip()).matches()) {
+                extraction.blocks.add(RawBlock.text(BlockType.LIST_ITEM, 1, text, page, pageEnd));
+            } else {
+                extraction.blocks.add(RawBlock.text(BlockType.PARAGRAPH, 0, text, page, pageEnd));
+            }
+        }
+    }
+
+    /** Up to two lines nearest the top and the bottom of the page, inside its outer 12%. */
+    private static List<Line> edgeLines(List<Line> lines, float height) {
+        List<Line> sorted = new ArrayList<>(lines);
+        sorted.sort(java.util.Comparator.comparingDouble(Line::top));
+        List<Line> edges = new ArrayList<>();
+        for (int i = 0; i < Math.min(2, sorted.size()); i++) {
+            if (sorted.get(i).top() < height * 0.12f) {
+                edges.add(sorted.get(i));
+            }
+        }
+        for (int i = Math.max(0, sorted.size() - 2); i < sorted.size(); i++) {
+            if (sorted.get(i).bottom() > height * 0.88f && !edges.contains(sorted.get(i))) {
+                edges.add(sorted.get(i));
+            }
+        }
+        return edges;
+    }
+
+    /** Digits and lower-case Roman page numbers masked, so "Page 3" and "Page 4", "iii" and "xi" share a key. */
+    private static String key(String text) {
+        return CanonicalDocumentBuilder.normalizeInline(text)
+                .replaceAll("\\d+", "#")
+                .replaceAll("\\b[ivxlc]{1,7}\\b$", "#");
+    }
+
+    /**
+     * A page is two-column when most lines sit inside one half and both halves hold several lines; it is then read in
+     * bands split by full-width lines, each band left column first.
+     */
+    static List<Line> readingOrder(List<Line> lines, float width) {
+        float middle = width / 2;
+        int left = 0;
+        int right = 0;
+        int spanning = 0;
+        for (Line line : lines) {
+            if (line.x1() <= middle + 2) {
+                left++;
+            } else if (line.x0() >= middle - 2) {
+                right++;
+            } else {
+                spanning++;
+            }
+        }
+        if (left < 5 || right < 5 || spanning * 3 > lines.size()) {
+            return lines;
+        }
+        List<Line> sorted = new ArrayList<>(lines);
+        sorted.sort(java.util.Comparator.comparingDouble(Line::top));
+        List<Line> ordered = new ArrayList<>();
+        List<Line> leftBand = new ArrayList<>();
+        List<Line> rightBand = new ArrayList<>();
+        for (Line line : sorted) {
+            boolean spans = line.x1() > middle + 2 && line.x0() < middle - 2;
+            if (spans) {
+                ordered.addAll(leftBand);
+                ordered.addAll(rightBand);
+                leftBand.clear();
+                rightBand.clear();
+                ordered.add(line);
+            } else if (line.x1() <= middle + 2) {
+                leftBand.add(line);
+            } else {
+                rightBand.add(line);
+            }
+        }
+        ordered.addAll(leftBand);
+        ordered.addAll(rightBand);
+        return ordered;
+    }
+
+    private static float bodySize(List<Line> lines) {
+        Map<Float, Integer> characters = new TreeMap<>();
+        for (Line line : lines) {
+            characters.merge(roundSize(line.size()), line.text().length(), Integer::sum);
+        }
+        return characters.entrySet().stream()
+                .max(Map.Entry.<Float, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                .map(Map.Entry::getKey)
+                .orElse(10f);
+    }
+
+    private static float roundSize(float size) {
+        return Math.round(size * 2) / 2f;
+    }
+
+    private static List<List<Line>> group(List<Line> lines, float bodySize) {
+        List<List<Line>> groups = new ArrayList<>();
+        List<Line> current = new ArrayList<>();
+        Line previous = null;
+        for (Line line : lines) {
+            if (previous != null && startsNewBlock(previous, line, bodySize)) {
+                groups.add(current);
+                current = new ArrayList<>();
+            }
+            current.add(line);
+            previous = line;
+        }
+        if (!current.isEmpty()) {
+            groups.add(current);
+        }
+        return groups;
+    }
+
+    private static boolean startsNewBlock(Line previous, Line line, float bodySize) {
+        if (line.page() != previous.page()) {
+            return true;
+        }
+        float baselineStep = line.bottom() - previous.bottom();
+        float size = Math.max(previous.size(), 1);
+        return baselineStep > size * 1.75f
+                || baselineStep < -1
+                || Math.abs(roundSize(line.size()) - roundSize(previous.size())) >= 1
+                || line.bold() != previous.bold()
+                || line.mono() != previous.mono()
+                || BULLET.matcher(line.text().strip()).matches()
+                || CAPTION.matcher(line.text().strip()).matches()
+                || Math.abs(line.x0() - previous.x0()) > bodySize * 12;
+    }
+
+    private static boolean isLargeHeading(List<Line> group, float bodySize) {
+        String text = String.join(" ", group.stream().map(Line::text).toList()).strip();
+        return group.size() <= 3
+                && roundSize(group.getFirst().size()) >= bodySize + 1.5f
+                && text.length() <= 200
+                && text.codePoints().anyMatch(Character::isLetter);
+    }
+
+    private static boolean isBoldHeading(List<Line> group, float bodySize) {
+        String text = String.join(" ", group.stream().map(Line::text).toList()).strip();
+        return group.size() <= 2
+                && group.stream().allMatch(Line::bold)
+                && group.stream().noneMatch(Line::mono)
+                && roundSize(group.getFirst().size()) >= bodySize - 0.5f
+                && text.length() <= 120
+                && !text.endsWith(".")
+                && !text.endsWith(",")
+                && text.codePoints().anyMatch(Character::isLetter);
+    }
+
+    /** PDFTextStripper that records each line's text and geometry instead of writing text. */
+    private static final class Collector extends PDFTextStripper {
+        final Map<Integer, List<Line>> lines = new TreeMap<>();
+        private final long maxCharacters;
+        private final StringBuilder text = new StringBuilder();
+        private final List<TextPosition> positions = new ArrayList<>();
+        private long characters;
+        boolean truncated;
+
+        Collector(long maxCharacters) {
+            this.maxCharacters = maxCharacters;
+        }
+
+        @Override
+        protected void writeString(String string, List<TextPosition> textPositions) {
+            text.append(string);
+            positions.addAll(textPositions);
+        }
+
+        @Override
+        protected void writeWordSeparator() {
+            text.append(' ');
+        }
+
+        @Override
+        protected void writeLineSeparator() {
+            finishLine();
+        }
+
+        @Override
+        protected void writeParagraphEnd() {
+            finishLine();
+        }
+
+        @Override
+        protected void writePageEnd() {
+            finishLine();
+        }
+
+        private void finishLine() {
+            if (text.toString().isBlank() || positions.isEmpty()) {
+                text.setLength(0);
+                positions.clear();
+                return;
+            }
+            characters += text.length();
+            if (characters > maxCharacters) {
+                truncated = true;
+                text.setLength(0);
+                positions.clear();
+                return;
+            }
+            // a wide horizontal gap splits a line: two columns or table cells drawn on one baseline
+            List<List<TextPosition>> segments = new ArrayList<>();
+            List<TextPosition> segment = new ArrayList<>();
+            TextPosition previous = null;
+            for (TextPosition position : positions) {
+                if (previous != null) {
+                    float gap = position.getXDirAdj() - (previous.getXDirAdj() + previous.getWidthDirAdj());
+                    float size = Math.max(previous.getFontSizeInPt(), 4);
+                    if (gap > size * 2.5f) {
+                        segments.add(segment);
+                        segment = new ArrayList<>();
+                    }
+                }
+                segment.add(position);
+                previous = position;
+            }
+            segments.add(segment);
+            if (segments.size() == 1) {
+                // PDFBox's own line text keeps its word separators and right-to-left reordering
+                addSegment(segment, text.toString());
+            } else {
+                for (List<TextPosition> part : segments) {
+                    addSegment(part, null);
+                }
+            }
+            text.setLength(0);
+            positions.clear();
+        }
+
+        /** @param lineText the line's text as PDFBox wrote it, or null to rebuild it from the positions */
+        private void addSegment(List<TextPosition> segment, String lineText) {
+            StringBuilder segmentText = new StringBuilder();
+            float x0 = Float.MAX_VALUE;
+            float x1 = -Float.MAX_VALUE;
+            float top = Float.MAX_VALUE;
+            float bottom = -Float.MAX_VALUE;
+            Map<Float, Integer> sizes = new TreeMap<>();
+            int bold = 0;
+            int mono = 0;
+            TextPosition previous = null;
+            for (TextPosition position : segment) {
+                if (previous != null) {
+                    float gap = position.getXDirAdj() - (previous.getXDirAdj() + previous.getWidthDirAdj());
+                    if (gap > Math.max(previous.getFontSizeInPt(), 4) * 0.2f) {
+                        segmentText.append(' ');
+                    }
+                }
+                segmentText.append(position.getUnicode());
+                previous = position;
+                x0 = Math.min(x0, position.getXDirAdj());
+                x1 = Math.max(x1, position.getXDirAdj() + position.getWidthDirAdj());
+                top = Math.min(top, position.getYDirAdj() - position.getHeightDir());
+                bottom = Math.max(bottom, position.getYDirAdj());
+                sizes.merge(roundSize(position.getFontSizeInPt()), 1, Integer::sum);
+                PDFont font = position.getFont();
+                String name = font == null || font.getName() == null
+                        ? ""
+                        : font.getName().toLowerCase(Locale.ROOT);
+                PDFontDescriptor descriptor = font == null ? null : font.getFontDescriptor();
+                if (name.contains("bold")
+                        || name.contains("black")
+                        || name.contains("heavy")
+                        || (descriptor != null && (descriptor.getFontWeight() >= 600 || descriptor.isForceBold()))) {
+                    bold++;
+                }
+                if (name.contains("mono")
+                        || name.contains("courier")
+                        || name.contains("consol")
+                        || (descriptor != null && descriptor.isFixedPitch())) {
+                    mono++;
+                }
+            }
+            if (lineText != null) {
+                segmentText.setLength(0);
+                segmentText.append(lineText);
+            }
+            if (segmentText.toString().isBlank()) {
+                return;
+            }
+            float size = sizes.entrySet().stream()
+                    .max(Map.Entry.<Float, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                    .map(Map.Entry::getKey)
+                    .orElse(10f);
+            int count = segment.size();
+            lines.computeIfAbsent(getCurrentPageNo(), page -> new ArrayList<>())
+                    .add(new Line(
+                            getCurrentPageNo(),
+                            segmentText.toString(),
+                            x0,
+                            x1,
+                            top,
+                            bottom,
+                            size,
+                            bold * 10 >= count * 6,
+                            mono * 10 >= count * 8));
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.frostbyte.server.pipeline;
+
+import static java.util.Objects.requireNonNull;
+
+import io.frostbyte.core.ErrorCode;
+import io.frostbyte.core.FrostbyteException;
+import io.frostbyte.core.TenantId;
+import io.frostbyte.core.audit.AuditEvent;
+import io.frostbyte.core.audit.EventType;
+import io.frostbyte.core.embed.Embedding;
+import io.frostbyte.core.embed.EmbeddingModel;
+import io.frostbyte.core.embed.Vectors;
+import io.frostbyte.core.index.IndexNamespace;
+import io.frostbyte.core.index.VectorIndex;
+import io.frostbyte.core.intake.PipelineStage;
+import io.frostbyte.core.intake.StageState;
+import io.frostbyte.core.job.Job;
+import io.frostbyte.core.job.JobHandler;
+import io.frostbyte.core.job.JobRequest;
+import io.frostbyte.core.job.Stage;
+import io.frostbyte.postgres.ChunkRow;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The embed stage (spec/04): embeds the document's chunks that passed the policy gates (quarantined chunks never reach
+ * the model) in batches, asserts every vector's dimension against the tenant index's fixed dimension before anything
+ * is written (a mismatch writes nothing and is not retried), stores the vectors, then commits DOCUMENT_EMBEDDED (final
+ * chunk set → vector set), the file's progress and the index job.
+ */
+public final class EmbedStage implements JobHandler {
+    static final String COMPONENT = "embed-worker";
+
+    private final StageContext context;
+    private final EmbeddingModel model;
+    private final VectorIndex index;
+
+    EmbedStage(StageContext context, EmbeddingModel model, VectorIndex index) {
+        this.context = requireNonNull(context, "context is null");
+        this.model = requireNonNull(model, "model is null");
+        this.index = requireNonNull(index, "index is null");
+    }
+
+    @Override
+    public void handle(Job job) {
+        long started = System.nanoTime();
+        TenantId tenantId = job.tenantId();
+        String docId = job.resourceId();
+        context.processing(tenantId, docId, PipelineStage.EMBED);
+        List<ChunkRow> chunks = context.store().chunks(tenantId, docId).stream()
+                .filter(chunk -> !chunk.quarantined())
+                .toList();
+        int expected = index.dimension(IndexNamespace.first(tenantId)).orElse(model.dimension());
+        Map<String, float[]> vectors = new LinkedHashMap<>();
+        Map<String, String> hashes = new HashMap<>();
+        Map<String, Boolean> truncated = new HashMap<>();
+        try {
+            for (int from = 0; from < chunks.size(); from += model.maxBatchSize()) {
+                List<ChunkRow> batch = chunks.subList(from, Math.min(chunks.size(), from + model.maxBatchSize()));
+                List<Embedding> embeddings =
+                        model.embedDocuments(batch.stream().map(ChunkRow::text).toList());
+                for (int i = 0; i < batch.size(); i++) {
+                    float[] vector = embeddings.get(i).vector();
+                    Vectors.requireUsable(vector, expected);
+                    vectors.put(batch.get(i).chunkId(), vector);
+                    hashes.put(batch.get(i).chunkId(), Vectors.sha256Hex(vector));
+                    truncated.put(batch.get(i).chunkId(), embeddings.get(i).truncated());
+                }
+            }
+        } catch (FrostbyteException e) {
+            if (e.code() == ErrorCode.DIMENSION_MISMATCH || StageContext.lastAttempt(job)) {
+                context.control().inTransaction(connection -> {
+                    context.event(
+                            connection,
+                            job,
+                            EventType.EMBEDDING_FAILED,
+                            COMPONENT,
+                            started,
+                            "failure",
+                            StageContext.previous(job),
+                            Map.of("failure_reason", e.code().name(), "embed_model", model.modelId()));
+                    context.failed(connection, job, PipelineStage.EMBED, e.code(), "Embedding failed.");
+                    return null;
+                });
+            }
+            throw e;
+        }
+        context.store()
+                .vectors(
+                        tenantId,
+                        docId,
+                        vectors,
+                        hashes,
+                        truncated,
+                        model.modelId(),
+                        model.version(),
+                        expected,
+                        context.clock().instant());
+        String vectorSet = vectorSetHash(hashes);
+        context.control().inTransaction(connection -> {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("input_hash", "sha256:" + job.payload().getOrDefault("chunk_set_sha256", ""));
+            details.put("output_hash", "sha256:" + vectorSet);
+            details.put("embed_model", model.modelId());
+            details.put("embed_version", model.version());
+            details.put("dimensions", expected);
+            details.put("chunk_count", vectors.size());
+            details.put(
+                    "truncated_chunks",
+                    truncated.values().stream().filter(Boolean::booleanValue).count());
+            AuditEvent event = context.event(
+                    connection,
+                    job,
+                    EventType.DOCUMENT_EMBEDDED,
+                    COMPONENT,
+                    started,
+                    "success",
+                    StageContext.previous(job),
+                    details);
+            context.batches()
+                    .stageChanged(
+                            connection, tenantId, docId, PipelineStage.EMBED, StageState.COMPLETED, Optional.empty());
+            Map<String, String> payload = new LinkedHashMap<>(job.payload());
+            payload.put("previous_event_id", event.eventId().toString());
+            payload.put("vector_set_sha256", vectorSet);
+            context.jobs()
+                    .enqueue(
+                            connection,
+                            new JobRequest(tenantId, Stage.INDEX, "document", docId, "index:" + vectorSet, payload));
+            context.jobs().complete(connection, job);
+            return null;
+        });
+    }
+
+    /** sha256 of the concatenated vector hashes in chunk-id order (spec/06 §6.3). */
+    static String vectorSetHash(Map<String, String> hashes) {
+        StringBuilder all = new StringBuilder();
+        new ArrayList<>(hashes.keySet())
+                .stream().sorted(Comparator.naturalOrder()).forEach(id -> all.append(hashes.get(id)));
+        return StageContext.sha256(all.toString());
+    }
+}

@@ -1,0 +1,66 @@
+package io.frostbyte.server.pipeline;
+
+import io.frostbyte.core.TenantId;
+import io.frostbyte.core.audit.AuditLog;
+import io.frostbyte.core.document.DocumentParser;
+import io.frostbyte.core.document.ParseLimits;
+import io.frostbyte.core.embed.EmbeddingModel;
+import io.frostbyte.core.index.VectorIndex;
+import io.frostbyte.core.job.JobHandler;
+import io.frostbyte.core.job.Stage;
+import io.frostbyte.core.storage.ObjectStore;
+import io.frostbyte.core.tenant.TenantRecord;
+import io.frostbyte.policy.DocumentClassifier;
+import io.frostbyte.policy.PrototypeClassifier;
+import io.frostbyte.policy.RuleClassifier;
+import io.frostbyte.policy.TextEmbedder;
+import io.frostbyte.postgres.Database;
+import io.frostbyte.postgres.PostgresBatches;
+import io.frostbyte.postgres.PostgresDocumentStore;
+import io.frostbyte.postgres.PostgresJobQueue;
+import io.frostbyte.postgres.PostgresTenantDocuments;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** Builds the four document stages (parse → policy → embed → index) from their parts, for the worker pool. */
+public final class Pipeline {
+    /** The index version recorded on chunks and in INDEX_WRITTEN. */
+    public static final String INDEX_VERSION = "g1";
+
+    private Pipeline() {}
+
+    /** The stage handlers, keyed by stage. */
+    public static Map<Stage, JobHandler> handlers(
+            ObjectStore objects,
+            PostgresTenantDocuments documents,
+            PostgresDocumentStore store,
+            PostgresBatches batches,
+            AuditLog audit,
+            PostgresJobQueue jobs,
+            Database control,
+            Function<TenantId, Optional<TenantRecord>> tenants,
+            Clock clock,
+            String pipelineVersion,
+            DocumentParser parser,
+            ParseLimits limits,
+            EmbeddingModel model,
+            VectorIndex index) {
+        StageContext context = new StageContext(
+                objects, documents, store, batches, audit, jobs, control, tenants, clock, pipelineVersion);
+        DocumentClassifier classifier = new DocumentClassifier(
+                new RuleClassifier(),
+                new PrototypeClassifier(
+                        TextEmbedder.of(model),
+                        model.modelId() + "@" + model.version(),
+                        PrototypeClassifier.defaultDescriptions()));
+        Map<Stage, JobHandler> handlers = new EnumMap<>(Stage.class);
+        handlers.put(Stage.PARSE, new ParseStage(context, parser, limits, PolicyStage.VERSION));
+        handlers.put(Stage.POLICY, new PolicyStage(context, parser, limits, classifier));
+        handlers.put(Stage.EMBED, new EmbedStage(context, model, index));
+        handlers.put(Stage.INDEX, new IndexStage(context, index, model.dimension(), INDEX_VERSION));
+        return handlers;
+    }
+}

@@ -1,0 +1,514 @@
+package io.frostbyte.server.pipeline;
+
+import static java.util.Objects.requireNonNull;
+
+import io.frostbyte.core.ErrorCode;
+import io.frostbyte.core.FrostbyteException;
+import io.frostbyte.core.TenantId;
+import io.frostbyte.core.audit.AuditEvent;
+import io.frostbyte.core.audit.EventType;
+import io.frostbyte.core.chunk.Chunk;
+import io.frostbyte.core.chunk.ChunkingParameters;
+import io.frostbyte.core.document.Block;
+import io.frostbyte.core.document.BlockType;
+import io.frostbyte.core.document.CanonicalDocument;
+import io.frostbyte.core.document.CanonicalDocumentJson;
+import io.frostbyte.core.document.CanonicalJson;
+import io.frostbyte.core.document.DocumentParser;
+import io.frostbyte.core.document.ParseLimits;
+import io.frostbyte.core.document.ParseOutcome;
+import io.frostbyte.core.intake.PipelineStage;
+import io.frostbyte.core.intake.StageState;
+import io.frostbyte.core.job.Job;
+import io.frostbyte.core.job.JobHandler;
+import io.frostbyte.core.job.JobRequest;
+import io.frostbyte.core.job.Stage;
+import io.frostbyte.core.storage.ObjectKey;
+import io.frostbyte.core.tenant.TenantConfig;
+import io.frostbyte.core.tenant.TenantRecord;
+import io.frostbyte.policy.Chunker;
+import io.frostbyte.policy.Classification;
+import io.frostbyte.policy.DocumentClassifier;
+import io.frostbyte.policy.InjectionAction;
+import io.frostbyte.policy.InjectionCategory;
+import io.frostbyte.policy.InjectionScorer;
+import io.frostbyte.policy.InjectionVerdict;
+import io.frostbyte.policy.PiiDetector;
+import io.frostbyte.policy.PiiRedactor;
+import io.frostbyte.policy.PiiSpan;
+import io.frostbyte.policy.PiiType;
+import io.frostbyte.policy.RedactedOriginal;
+import io.frostbyte.policy.Redaction;
+import io.frostbyte.postgres.BatchFile;
+import io.frostbyte.postgres.ChunkRow;
+import io.frostbyte.postgres.PostgresTenantDocuments.DocumentRow;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * The policy stage (spec/03): chunk → PII → injection → classification → persist, before anything is embedded. The
+ * canonical document is rebuilt by parsing the raw object again (deterministic: its structured.json must hash to what
+ * the parse stage stored, else the job fails); PII is detected per chunk and redacted, flagged or blocks the whole
+ * document by the tenant's policy, with originals only in {@code redactions/{doc_id}.json}; the injection gate flags
+ * or quarantines chunks (or the document); classification runs last over text that passed the gates. The enriched
+ * chunk set replaces any earlier one; events carry type names, counts, scores and hashes only.
+ */
+public final class PolicyStage implements JobHandler {
+    static final String COMPONENT = "policy-worker";
+    /** The policy version in idempotency keys and lineage. */
+    public static final String VERSION = "fb-policy/1.0.0";
+
+    private final StageContext context;
+    private final DocumentParser parser;
+    private final ParseLimits limits;
+    private final DocumentClassifier classifier;
+
+    PolicyStage(StageContext context, DocumentParser parser, ParseLimits limits, DocumentClassifier classifier) {
+        this.context = requireNonNull(context, "context is null");
+        this.parser = requireNonNull(parser, "parser is null");
+        this.limits = requireNonNull(limits, "limits is null");
+        this.classifier = requireNonNull(classifier, "classifier is null");
+    }
+
+    @Override
+    public void handle(Job job) {
+        long started = System.nanoTime();
+        TenantId tenantId = job.tenantId();
+        String docId = job.resourceId();
+        DocumentRow row = context.documents()
+                .find(tenantId, docId)
+                .orElseThrow(() -> new FrostbyteException(ErrorCode.RESOURCE_NOT_FOUND, "document row is missing"));
+        TenantRecord tenant = context.tenant(tenantId);
+        TenantConfig config = tenant.config();
+        context.processing(tenantId, docId, PipelineStage.POLICY);
+        try {
+            run(job, row, config, started);
+        } catch (RuntimeException e) {
+            if (StageContext.lastAttempt(job)) {
+                quarantineOnFailure(job, started);
+            }
+            throw e instanceof FrostbyteException
+                    ? e
+                    : new FrostbyteException(ErrorCode.POLICY_FAILED, "policy gate failed", e);
+        }
+    }
+
+    private void run(Job job, DocumentRow row, TenantConfig config, long started) {
+        TenantId tenantId = job.tenantId();
+        String docId = job.resourceId();
+        CanonicalDocument document = switch (ParseStage.parse(tenantId, row, parser, limits, context)) {
+            case ParseOutcome.Parsed parsed -> parsed.document();
+            case ParseOutcome.Failed failed ->
+                throw new FrostbyteException(
+                        ErrorCode.POLICY_FAILED, "the document no longer parses (" + failed.code() + ")");
+        };
+        String structuredSha =
+                StageContext.sha256(CanonicalDocumentJson.write(document).getBytes(StandardCharsets.UTF_8));
+        String expected = job.payload().get("structured_sha256");
+        if (expected != null && !expected.equals(structuredSha)) {
+            throw new FrostbyteException(
+                    ErrorCode.POLICY_FAILED, "the rebuilt document differs from the parsed one (parser changed)");
+        }
+        List<Chunk> chunks = new Chunker(new ChunkingParameters(
+                        config.chunkMaxChars(),
+                        config.chunkNewAfterChars(),
+                        config.chunkCombineUnderChars(),
+                        config.chunkOverlapChars()))
+                .chunk(document);
+
+        // PII gate
+        PiiDetector detector = new PiiDetector(config.piiAllowlist());
+        Set<PiiType> enabled = EnumSet.noneOf(PiiType.class);
+        for (String type : config.piiTypes()) {
+            enabled.add(PiiType.valueOf(type));
+        }
+        String policy = config.piiPolicy().toLowerCase(Locale.ROOT);
+        List<Chunk> afterPii = new ArrayList<>();
+        List<String> chunkPiiTypes = new ArrayList<>();
+        Map<String, Long> typeCounts = new TreeMap<>();
+        List<Map<String, Object>> originals = new ArrayList<>();
+        boolean block = false;
+        for (Chunk chunk : chunks) {
+            List<PiiSpan> spans = detector.detect(chunk.text());
+            Set<String> found = new TreeSet<>();
+            for (PiiSpan span : spans) {
+                found.add(span.type().name());
+                typeCounts.merge(span.type().name(), 1L, Long::sum);
+            }
+            boolean governed = spans.stream().anyMatch(span -> enabled.contains(span.type()));
+            Chunk result = chunk;
+            if (governed && policy.equals("block")) {
+                block = true;
+            } else if (governed && policy.equals("redact")) {
+                Redaction redaction = PiiRedactor.redact(chunk.text(), spans, enabled);
+                result = chunk.withText(redaction.text());
+                for (RedactedOriginal original : redaction.originals()) {
+                    Map<String, Object> span = new LinkedHashMap<>();
+                    span.put("type", original.type().name());
+                    span.put("start_char", chunk.startChar() + original.start());
+                    span.put("end_char", chunk.startChar() + original.end());
+                    span.put("chunk_ids", List.of(result.chunkId()));
+                    span.put("original", original.value());
+                    originals.add(span);
+                }
+            }
+            afterPii.add(result);
+            chunkPiiTypes.add(String.join(",", found));
+        }
+        String piiAction = typeCounts.isEmpty() ? "none" : policy.equals("redact") ? "redacted" : "flagged";
+        if (block) {
+            blocked(job, typeCounts, structuredSha, started);
+            return;
+        }
+        if (!originals.isEmpty()) {
+            Map<String, Object> redactions = new LinkedHashMap<>();
+            redactions.put("doc_id", docId);
+            redactions.put("detector_version", "fb-pii/1.0.0");
+            redactions.put("config_version", context.tenant(tenantId).configVersion());
+            redactions.put("spans", originals);
+            byte[] bytes = CanonicalJson.write(redactions).getBytes(StandardCharsets.UTF_8);
+            context.objects().put(tenantId, ObjectKey.redactions(docId), new ByteArrayInputStream(bytes), bytes.length);
+        }
+
+        // injection gate
+        InjectionScorer scorer =
+                new InjectionScorer(config.injectionFlagThreshold(), config.injectionQuarantineThreshold());
+        List<InjectionVerdict> verdicts =
+                afterPii.stream().map(chunk -> scorer.score(chunk.text())).toList();
+        boolean documentQuarantine = config.injectionPerDocumentQuarantine()
+                && verdicts.stream().anyMatch(verdict -> verdict.action() == InjectionAction.QUARANTINE);
+
+        // classification over text that passed both gates
+        String passedText = passedText(afterPii, verdicts);
+        Classification classification = classifier.classify(
+                row.originalFilename(),
+                firstHeading(document),
+                document.canonicalText(),
+                passedText,
+                config.classificationThreshold(),
+                config.classificationReviewEnabled());
+        String label = classification.label().wireName();
+        String status = classification.needsReview() ? "pending_review" : "auto";
+
+        List<ChunkRow> rows = new ArrayList<>();
+        int quarantined = 0;
+        int flagged = 0;
+        double maxScore = 0;
+        for (int i = 0; i < afterPii.size(); i++) {
+            Chunk chunk = afterPii.get(i);
+            InjectionVerdict verdict = verdicts.get(i);
+            maxScore = Math.max(maxScore, verdict.score());
+            String chunkStatus = documentQuarantine || verdict.action() == InjectionAction.QUARANTINE
+                    ? "quarantined"
+                    : verdict.action() == InjectionAction.FLAG ? "flagged" : "active";
+            quarantined += chunkStatus.equals("quarantined") ? 1 : 0;
+            flagged += chunkStatus.equals("flagged") ? 1 : 0;
+            rows.add(new ChunkRow(
+                    chunk.chunkId(),
+                    docId,
+                    i,
+                    chunk.page(),
+                    chunk.pageEnd(),
+                    chunk.startChar(),
+                    chunk.endChar(),
+                    chunk.elementType(),
+                    Optional.ofNullable(chunk.sectionTitle()),
+                    chunk.text(),
+                    chunk.textSha256(),
+                    chunkStatus,
+                    chunkPiiTypes.get(i),
+                    chunkPiiTypes.get(i).isEmpty() ? "none" : piiAction,
+                    score(verdict.score()),
+                    verdict.categories().stream()
+                            .map(InjectionCategory::wireName)
+                            .sorted()
+                            .collect(Collectors.joining(",")),
+                    Optional.of(label),
+                    Optional.empty(),
+                    Optional.empty()));
+        }
+        boolean allQuarantined = quarantined == rows.size();
+        context.store()
+                .replaceChunks(
+                        tenantId,
+                        docId,
+                        rows,
+                        Optional.of(label),
+                        Optional.of(score(classification.confidence())),
+                        Optional.of(status),
+                        Optional.of(classification.classifierVersion()),
+                        String.join(",", typeCounts.keySet()),
+                        allQuarantined ? "quarantined" : "policy_passed",
+                        context.clock().instant());
+        int finalQuarantined = quarantined;
+        int finalFlagged = flagged;
+        double finalMax = maxScore;
+        context.control().inTransaction(connection -> {
+            Map<String, Object> pii = new LinkedHashMap<>();
+            pii.put("gate", "pii");
+            pii.put("input_hash", "sha256:" + structuredSha);
+            pii.put("output_hash", "sha256:" + chunkSetHash(rows, false, false));
+            pii.put("chunker_version", Chunker.VERSION);
+            pii.put("chunk_count", rows.size());
+            pii.put("pii_types_found", List.copyOf(typeCounts.keySet()));
+            pii.put("pii_action_taken", piiAction);
+            AuditEvent piiEvent = context.event(
+                    connection,
+                    job,
+                    EventType.POLICY_GATE_PASSED,
+                    COMPONENT,
+                    started,
+                    "success",
+                    StageContext.previous(job),
+                    pii);
+            if (!typeCounts.isEmpty()) {
+                Map<String, Object> detected = new LinkedHashMap<>();
+                detected.put("pii_types", List.copyOf(typeCounts.keySet()));
+                detected.put("counts", new TreeMap<String, Object>(typeCounts));
+                detected.put("action", piiAction);
+                context.event(
+                        connection,
+                        job,
+                        EventType.PII_DETECTED,
+                        COMPONENT,
+                        started,
+                        "success",
+                        Optional.of(piiEvent.eventId()),
+                        detected);
+            }
+            Map<String, Object> injection = new LinkedHashMap<>();
+            injection.put("gate", "injection");
+            injection.put("input_hash", pii.get("output_hash"));
+            injection.put("output_hash", "sha256:" + chunkSetHash(rows, true, false));
+            injection.put("max_score", score(finalMax));
+            injection.put("chunks_flagged", finalFlagged);
+            injection.put("chunks_quarantined", finalQuarantined);
+            AuditEvent injectionEvent = context.event(
+                    connection,
+                    job,
+                    EventType.POLICY_GATE_PASSED,
+                    COMPONENT,
+                    started,
+                    "success",
+                    Optional.of(piiEvent.eventId()),
+                    injection);
+            for (ChunkRow chunk : rows) {
+                if (chunk.quarantined()) {
+                    Map<String, Object> side = new LinkedHashMap<>();
+                    side.put("reason", "INJECTION_HIGH_SCORE");
+                    side.put("chunk_id", chunk.chunkId());
+                    side.put("injection_score", chunk.injectionScore());
+                    side.put(
+                            "injection_patterns_matched",
+                            chunk.injectionCategories().isEmpty()
+                                    ? List.of()
+                                    : List.of(chunk.injectionCategories().split(",")));
+                    context.event(
+                            connection,
+                            job,
+                            EventType.DOCUMENT_QUARANTINED,
+                            COMPONENT,
+                            started,
+                            "quarantined",
+                            Optional.of(injectionEvent.eventId()),
+                            side);
+                }
+            }
+            Map<String, Object> classified = new LinkedHashMap<>();
+            classified.put("gate", "classification");
+            classified.put("input_hash", injection.get("output_hash"));
+            classified.put("output_hash", "sha256:" + chunkSetHash(rows, true, true));
+            classified.put("classification", label);
+            classified.put("confidence", score(classification.confidence()));
+            classified.put("classifier_version", classification.classifierVersion());
+            classified.put("classification_status", status);
+            AuditEvent classificationEvent = context.event(
+                    connection,
+                    job,
+                    EventType.POLICY_GATE_PASSED,
+                    COMPONENT,
+                    started,
+                    "success",
+                    Optional.of(injectionEvent.eventId()),
+                    classified);
+            if (allQuarantined) {
+                context.batches()
+                        .stageChanged(
+                                connection,
+                                job.tenantId(),
+                                docId,
+                                PipelineStage.POLICY,
+                                StageState.QUARANTINED,
+                                Optional.of(new BatchFile.FileError(
+                                        PipelineStage.POLICY,
+                                        "INJECTION_HIGH_SCORE",
+                                        "Every chunk of the document was quarantined by the injection gate.")));
+            } else {
+                context.batches()
+                        .stageChanged(
+                                connection,
+                                job.tenantId(),
+                                docId,
+                                PipelineStage.POLICY,
+                                StageState.COMPLETED,
+                                Optional.empty());
+                Map<String, String> payload = new LinkedHashMap<>(job.payload());
+                payload.put("previous_event_id", classificationEvent.eventId().toString());
+                payload.put("chunk_set_sha256", chunkSetHash(rows, true, true));
+                context.jobs()
+                        .enqueue(
+                                connection,
+                                new JobRequest(
+                                        job.tenantId(),
+                                        Stage.EMBED,
+                                        "document",
+                                        docId,
+                                        "embed:" + chunkSetHash(rows, true, true),
+                                        payload));
+            }
+            context.jobs().complete(connection, job);
+            return null;
+        });
+    }
+
+    private void blocked(Job job, Map<String, Long> typeCounts, String structuredSha, long started) {
+        context.store()
+                .status(
+                        job.tenantId(),
+                        job.resourceId(),
+                        "quarantined",
+                        context.clock().instant());
+        context.control().inTransaction(connection -> {
+            Map<String, Object> failed = new LinkedHashMap<>();
+            failed.put("gate", "pii");
+            failed.put("input_hash", "sha256:" + structuredSha);
+            failed.put("pii_types_found", List.copyOf(typeCounts.keySet()));
+            failed.put("pii_action_taken", "blocked");
+            AuditEvent gate = context.event(
+                    connection,
+                    job,
+                    EventType.POLICY_GATE_FAILED,
+                    COMPONENT,
+                    started,
+                    "failure",
+                    StageContext.previous(job),
+                    failed);
+            context.event(
+                    connection,
+                    job,
+                    EventType.DOCUMENT_QUARANTINED,
+                    COMPONENT,
+                    started,
+                    "quarantined",
+                    Optional.of(gate.eventId()),
+                    Map.of("reason", "PII_BLOCK_POLICY"));
+            context.batches()
+                    .stageChanged(
+                            connection,
+                            job.tenantId(),
+                            job.resourceId(),
+                            PipelineStage.POLICY,
+                            StageState.QUARANTINED,
+                            Optional.of(new BatchFile.FileError(
+                                    PipelineStage.POLICY,
+                                    "PII_BLOCK_POLICY",
+                                    "The document contains personal data this tenant's policy blocks.")));
+            context.jobs().complete(connection, job);
+            return null;
+        });
+    }
+
+    private void quarantineOnFailure(Job job, long started) {
+        try {
+            context.store()
+                    .status(
+                            job.tenantId(),
+                            job.resourceId(),
+                            "quarantined",
+                            context.clock().instant());
+            context.control().inTransaction(connection -> {
+                context.event(
+                        connection,
+                        job,
+                        EventType.DOCUMENT_QUARANTINED,
+                        COMPONENT,
+                        started,
+                        "quarantined",
+                        StageContext.previous(job),
+                        Map.of("reason", "POLICY_FAILED"));
+                context.batches()
+                        .stageChanged(
+                                connection,
+                                job.tenantId(),
+                                job.resourceId(),
+                                PipelineStage.POLICY,
+                                StageState.QUARANTINED,
+                                Optional.of(new BatchFile.FileError(
+                                        PipelineStage.POLICY, "POLICY_FAILED", "A policy gate could not run.")));
+                return null;
+            });
+        } catch (RuntimeException ignored) {
+            // the job still fails and is dead-lettered; the next retry of the dead letter repeats this
+        }
+    }
+
+    /** A score as an exact decimal string (scores never enter canonical JSON as floating point). */
+    static String score(double value) {
+        return String.format(Locale.ROOT, "%.3f", value);
+    }
+
+    private static String passedText(List<Chunk> chunks, List<InjectionVerdict> verdicts) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < chunks.size() && text.length() < 4000; i++) {
+            if (verdicts.get(i).action() != InjectionAction.QUARANTINE) {
+                text.append(chunks.get(i).text()).append('\n');
+            }
+        }
+        return text.toString();
+    }
+
+    private static String firstHeading(CanonicalDocument document) {
+        return document.blocks().stream()
+                .filter(block -> block.type() == BlockType.HEADING)
+                .map(Block::text)
+                .findFirst()
+                .orElse("");
+    }
+
+    /** sha256 of the JCS array of {chunk_id, text_sha256, metadata, offsets} sorted by chunk id (spec/06 §6.3). */
+    static String chunkSetHash(List<ChunkRow> rows, boolean withInjection, boolean withClassification) {
+        List<Object> items = new ArrayList<>();
+        for (ChunkRow row :
+                rows.stream().sorted(Comparator.comparing(ChunkRow::chunkId)).toList()) {
+            Map<String, Object> metadata = new TreeMap<>();
+            metadata.put("pii_types", row.piiTypes());
+            metadata.put("pii_action_taken", row.piiAction());
+            if (withInjection) {
+                metadata.put("injection_score", row.injectionScore());
+                metadata.put("status", row.status());
+            }
+            if (withClassification) {
+                metadata.put("classification", row.classification().orElse(null));
+            }
+            Map<String, Object> item = new TreeMap<>();
+            item.put("chunk_id", row.chunkId());
+            item.put("text_sha256", row.textSha256());
+            item.put("metadata", metadata);
+            item.put("offsets", List.of(row.startChar(), row.endChar()));
+            items.add(item);
+        }
+        return StageContext.sha256(CanonicalJson.write(items));
+    }
+}

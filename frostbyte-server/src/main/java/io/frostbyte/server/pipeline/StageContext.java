@@ -1,0 +1,128 @@
+package io.frostbyte.server.pipeline;
+
+import static java.util.Objects.requireNonNull;
+
+import io.frostbyte.core.ErrorCode;
+import io.frostbyte.core.FrostbyteException;
+import io.frostbyte.core.TenantId;
+import io.frostbyte.core.audit.AuditEvent;
+import io.frostbyte.core.audit.AuditEventDraft;
+import io.frostbyte.core.audit.AuditLog;
+import io.frostbyte.core.audit.EventType;
+import io.frostbyte.core.intake.PipelineStage;
+import io.frostbyte.core.intake.StageState;
+import io.frostbyte.core.job.Job;
+import io.frostbyte.core.storage.ObjectStore;
+import io.frostbyte.core.tenant.TenantRecord;
+import io.frostbyte.postgres.BatchFile;
+import io.frostbyte.postgres.Database;
+import io.frostbyte.postgres.PostgresBatches;
+import io.frostbyte.postgres.PostgresDocumentStore;
+import io.frostbyte.postgres.PostgresJobQueue;
+import io.frostbyte.postgres.PostgresTenantDocuments;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * What every pipeline stage shares: the stores, the audit log, the job queue, batch progress and the clock. Stages
+ * write their outputs to the tenant's stores first, then commit their audit events, their batch progress, the next
+ * stage's job and their own completion in one control-database transaction (spec/09 OPS-2a).
+ */
+record StageContext(
+        ObjectStore objects,
+        PostgresTenantDocuments documents,
+        PostgresDocumentStore store,
+        PostgresBatches batches,
+        AuditLog audit,
+        PostgresJobQueue jobs,
+        Database control,
+        Function<TenantId, Optional<TenantRecord>> tenants,
+        Clock clock,
+        String pipelineVersion) {
+    StageContext {
+        requireNonNull(objects, "objects is null");
+        requireNonNull(documents, "documents is null");
+        requireNonNull(store, "store is null");
+        requireNonNull(batches, "batches is null");
+        requireNonNull(audit, "audit is null");
+        requireNonNull(jobs, "jobs is null");
+        requireNonNull(control, "control is null");
+        requireNonNull(tenants, "tenants is null");
+        requireNonNull(clock, "clock is null");
+        requireNonNull(pipelineVersion, "pipelineVersion is null");
+    }
+
+    /** Marks the stage as running for every open batch file of the document (its own small transaction). */
+    void processing(TenantId tenantId, String docId, PipelineStage stage) {
+        control.inTransaction(connection ->
+                batches.stageChanged(connection, tenantId, docId, stage, StageState.PROCESSING, Optional.empty()));
+    }
+
+    TenantRecord tenant(TenantId tenantId) {
+        return tenants.apply(tenantId)
+                .orElseThrow(() -> new FrostbyteException(ErrorCode.RESOURCE_NOT_FOUND, "tenant not found"));
+    }
+
+    /** Appends a stage event with the common details (spec/06 §6.1). */
+    AuditEvent event(
+            Connection connection,
+            Job job,
+            EventType type,
+            String component,
+            long started,
+            String status,
+            Optional<UUID> previous,
+            Map<String, Object> details) {
+        SortedMap<String, Object> all = new TreeMap<>(details);
+        all.put("component", component);
+        all.put("pipeline_version", pipelineVersion);
+        all.put("duration_ms", (System.nanoTime() - started) / 1_000_000);
+        all.put("status", status);
+        return audit.append(
+                connection,
+                new AuditEventDraft(
+                        job.tenantId(), type, AuditEventDraft.SYSTEM, "document", job.resourceId(), previous, all));
+    }
+
+    /** A terminal failure of the stage: the file fails in its batches with a content-free error. */
+    void failed(Connection connection, Job job, PipelineStage stage, ErrorCode code, String message) {
+        batches.stageChanged(
+                connection,
+                job.tenantId(),
+                job.resourceId(),
+                stage,
+                StageState.FAILED,
+                Optional.of(new BatchFile.FileError(stage, code.name(), message)));
+    }
+
+    static Optional<UUID> previous(Job job) {
+        return Optional.ofNullable(job.payload().get("previous_event_id")).map(UUID::fromString);
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing", e);
+        }
+    }
+
+    static String sha256(String text) {
+        return sha256(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Whether this attempt is the job's last one (the stage's retries are used up). */
+    static boolean lastAttempt(Job job) {
+        return job.attempt() >= job.stage().maxAttempts();
+    }
+}
