@@ -205,6 +205,117 @@ public final class PostgresDocumentStore {
         });
     }
 
+    /**
+     * A document's row as served by {@code GET /query/{t}/document/{doc_id}} (spec/08), with its indexed chunks'
+     * positions; empty when the tenant has no such document.
+     */
+    public Optional<Map<String, Object>> document(TenantId tenantId, String docId) {
+        return Jdbc.inTransaction(databases.dataSource(tenantId), true, connection -> {
+            Map<String, Object> document;
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT doc_id, file_id, receipt_id, batch_id, original_filename, mime_type, size_bytes,"
+                            + " raw_sha256 AS sha256, classification, classification_confidence,"
+                            + " classification_status, classifier_version, status, page_count, chunk_count,"
+                            + " chunks_quarantined, ingested_at, parsed_at, indexed_at, structured_sha256"
+                            + " FROM documents WHERE doc_id = ?")) {
+                select.setString(1, docId);
+                List<Map<String, Object>> rows = maps(select);
+                if (rows.isEmpty()) {
+                    return Optional.<Map<String, Object>>empty();
+                }
+                document = rows.getFirst();
+            }
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT chunk_id, page, start_char, end_char, element_type, section_title FROM chunks"
+                            + " WHERE doc_id = ? AND status <> 'quarantined' AND indexed_at IS NOT NULL"
+                            + " ORDER BY position")) {
+                select.setString(1, docId);
+                document.put("chunks", maps(select));
+            }
+            return Optional.of(document);
+        });
+    }
+
+    /** One page of the tenant's documents, newest first, with optional filters; and the total count. */
+    public Map.Entry<List<Map<String, Object>>, Long> documents(
+            TenantId tenantId, Optional<String> classification, Optional<String> batchId, int page, int limit) {
+        return Jdbc.inTransaction(databases.dataSource(tenantId), true, connection -> {
+            String where = " WHERE (?::text IS NULL OR classification = ?) AND (?::text IS NULL OR batch_id = ?)";
+            long total;
+            try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM documents" + where)) {
+                bindFilters(count, classification, batchId);
+                try (ResultSet rows = count.executeQuery()) {
+                    rows.next();
+                    total = rows.getLong(1);
+                }
+            }
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT doc_id, original_filename, classification, status, chunk_count, ingested_at FROM documents"
+                            + where + " ORDER BY ingested_at DESC, doc_id LIMIT ? OFFSET ?")) {
+                bindFilters(select, classification, batchId);
+                select.setInt(5, limit);
+                select.setLong(6, (long) (page - 1) * limit);
+                return Map.entry(maps(select), total);
+            }
+        });
+    }
+
+    /**
+     * An indexed, non-quarantined chunk with its enrichment and embedding details (spec/08 {@code GET .../chunk});
+     * empty for a quarantined, unindexed or unknown chunk.
+     */
+    public Optional<Map<String, Object>> chunk(TenantId tenantId, String chunkId) {
+        return Jdbc.inTransaction(databases.dataSource(tenantId), true, connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT c.chunk_id, c.doc_id, c.text, c.text_sha256, c.page, c.page_end, c.start_char,"
+                            + " c.end_char, c.element_type, c.section_title, c.status, c.pii_types, c.pii_action,"
+                            + " c.injection_score, c.injection_categories, c.classification, c.embed_model,"
+                            + " c.embed_version, c.embed_dimensions, c.vector_sha256, c.truncated, c.index_version,"
+                            + " c.indexed_at, d.original_filename, d.raw_sha256 AS source_sha256, d.ingested_at"
+                            + " FROM chunks c JOIN documents d ON d.doc_id = c.doc_id"
+                            + " WHERE c.chunk_id = ? AND c.status <> 'quarantined' AND c.indexed_at IS NOT NULL")) {
+                select.setString(1, chunkId);
+                List<Map<String, Object>> rows = maps(select);
+                return rows.isEmpty() ? Optional.<Map<String, Object>>empty() : Optional.of(rows.getFirst());
+            }
+        });
+    }
+
+    private static void bindFilters(
+            PreparedStatement statement, Optional<String> classification, Optional<String> batchId)
+            throws SQLException {
+        statement.setString(1, classification.orElse(null));
+        statement.setString(2, classification.orElse(null));
+        statement.setString(3, batchId.orElse(null));
+        statement.setString(4, batchId.orElse(null));
+    }
+
+    // rows as ordered maps keyed by column label; timestamps as Instants, char(n) trimmed, uuids as strings
+    private static List<Map<String, Object>> maps(PreparedStatement select) throws SQLException {
+        List<Map<String, Object>> result = new ArrayList<>();
+        try (ResultSet rows = select.executeQuery()) {
+            java.sql.ResultSetMetaData meta = rows.getMetaData();
+            while (rows.next()) {
+                Map<String, Object> row = new java.util.LinkedHashMap<>();
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    Object value = rows.getObject(i);
+                    if (value instanceof java.sql.Timestamp) {
+                        value = rows.getObject(i, java.time.OffsetDateTime.class)
+                                .toInstant();
+                    } else if (value instanceof String text
+                            && meta.getColumnTypeName(i).equals("bpchar")) {
+                        value = text.trim();
+                    } else if (value instanceof java.util.UUID uuid) {
+                        value = uuid.toString();
+                    }
+                    row.put(meta.getColumnLabel(i), value);
+                }
+                result.add(row);
+            }
+        }
+        return result;
+    }
+
     private void update(TenantId tenantId, String sql, Object... values) {
         Jdbc.inTransaction(databases.dataSource(tenantId), connection -> {
             try (PreparedStatement update = connection.prepareStatement(sql)) {

@@ -51,6 +51,7 @@ import io.frostbyte.server.api.AdminController;
 import io.frostbyte.server.api.ApiRoutes;
 import io.frostbyte.server.api.AuditController;
 import io.frostbyte.server.api.IngestController;
+import io.frostbyte.server.api.QueryController;
 import io.frostbyte.server.api.SystemController;
 import io.frostbyte.server.api.TenantAdminController;
 import io.frostbyte.server.auth.Authenticator;
@@ -406,12 +407,27 @@ public final class FrostbyteNode implements AutoCloseable {
                 Duration.ofMillis(250),
                 Duration.ofSeconds(15),
                 Duration.ofHours(1));
+        QueryController query = new QueryController(
+                new io.frostbyte.server.serving.SearchService(
+                        b.model,
+                        b.index,
+                        new io.frostbyte.postgres.PostgresDocumentStore(b.tenantDatabases),
+                        new PostgresTenantDocuments(b.tenantDatabases),
+                        b.auditLog,
+                        database.database(),
+                        new SigningKeySigner(signing),
+                        answerer(config),
+                        clock,
+                        io.frostbyte.server.pipeline.Pipeline.INDEX_VERSION),
+                new io.frostbyte.postgres.PostgresDocumentStore(b.tenantDatabases),
+                b.lifecycle::find);
         routes.set(ApiRoutes.build(
                 system,
                 admin,
                 tenants,
                 auditApi,
                 ingest,
+                query,
                 config.server().metricsBind().isEmpty()));
         if (config.server().metricsBind().isPresent()) {
             try {
@@ -459,6 +475,24 @@ public final class FrostbyteNode implements AutoCloseable {
         return required
                 ? CheckResult.down("clamd does not answer PING")
                 : CheckResult.skipped("clamd does not answer; files are stored WITHOUT a malware scan");
+    }
+
+    /** The answerer of {@code generation.answerer}: extractive (no model) or an OpenAI-compatible chat endpoint. */
+    static io.frostbyte.core.answer.AnswerModel answerer(FrostbyteConfig config) {
+        if (!config.effective().string("generation.answerer").equals("openai")) {
+            return new io.frostbyte.core.answer.ExtractiveAnswerer();
+        }
+        String endpoint = config.effective()
+                .optionalString("generation.endpoint")
+                .orElseThrow(() -> new FrostbyteException(
+                        ErrorCode.CONFIG_INVALID,
+                        "generation.endpoint is required when generation.answerer is openai"));
+        String model = config.effective()
+                .optionalString("generation.model")
+                .orElseThrow(() -> new FrostbyteException(
+                        ErrorCode.CONFIG_INVALID, "generation.model is required when generation.answerer is openai"));
+        return new io.frostbyte.embed.openai.OpenAiAnswerModel(io.frostbyte.embed.openai.OpenAiChatConfig.defaults(
+                URI.create(endpoint), config.effective().optionalString("generation.api_key"), model));
     }
 
     /** clamd at {@code malware.clamd_socket}, or {@code malware.clamd_host}:{@code malware.clamd_port}. */

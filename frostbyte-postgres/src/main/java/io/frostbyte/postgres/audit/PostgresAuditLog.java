@@ -88,8 +88,22 @@ public final class PostgresAuditLog implements AuditLog {
         return appendAll(transaction, List.of(draft)).getFirst();
     }
 
+    /**
+     * Appends one event with an id allocated by the caller beforehand (a UUIDv7 from {@link Uuid7}), for records
+     * that must name their audit event before it is written, such as a retrieval proof (spec/05 SRV-6).
+     */
+    public AuditEvent append(Connection transaction, AuditEventDraft draft, UUID presetEventId) {
+        requireNonNull(draft, "draft is null");
+        requireNonNull(presetEventId, "presetEventId is null");
+        return appendAll(transaction, List.of(draft), List.of(presetEventId)).getFirst();
+    }
+
     @Override
     public List<AuditEvent> appendAll(Connection transaction, List<AuditEventDraft> drafts) {
+        return appendAll(transaction, drafts, null);
+    }
+
+    private List<AuditEvent> appendAll(Connection transaction, List<AuditEventDraft> drafts, List<UUID> presetIds) {
         requireNonNull(transaction, "transaction is null");
         requireNonNull(drafts, "drafts is null");
         if (drafts.isEmpty()) {
@@ -110,7 +124,8 @@ public final class PostgresAuditLog implements AuditLog {
                 long seq = head.seq();
                 String prevHash = head.eventHash();
                 for (int index : chain.getValue()) {
-                    AuditEvent event = chain(drafts.get(index), ++seq, now, prevHash);
+                    UUID eventId = presetIds == null ? ids.next() : presetIds.get(index);
+                    AuditEvent event = chain(drafts.get(index), eventId, ++seq, now, prevHash);
                     events.add(event);
                     stored[index] = event;
                     prevHash = event.eventHash();
@@ -154,8 +169,7 @@ public final class PostgresAuditLog implements AuditLog {
         }
     }
 
-    private AuditEvent chain(AuditEventDraft draft, long seq, Instant timestamp, String prevHash) {
-        UUID eventId = ids.next();
+    private AuditEvent chain(AuditEventDraft draft, UUID eventId, long seq, Instant timestamp, String prevHash) {
         String eventHash = AuditEventJson.eventHashOfFields(
                 eventId.toString(),
                 draft.tenantId().value(),

@@ -21,6 +21,7 @@ public final class ApiRoutes {
             TenantAdminController tenants,
             AuditController audit,
             IngestController ingest,
+            QueryController query,
             boolean metricsOnApiPort) {
         List<Route> routes = new java.util.ArrayList<>(List.of(
                 get("/health", system::health)
@@ -66,6 +67,7 @@ public final class ApiRoutes {
                         .responses(200, 400, 404, 409, 413, 415)
                         .build()));
         routes.addAll(ingestRoutes(ingest));
+        routes.addAll(queryRoutes(query));
         routes.addAll(tenantRoutes(tenants));
         routes.addAll(auditRoutes(audit));
         if (metricsOnApiPort) {
@@ -137,6 +139,43 @@ public final class ApiRoutes {
                         get(INGEST + "/receipt/{receipt_id}", i::receipt)
                                 .operation("getReceipt", "A signed file receipt"),
                         false,
+                        200,
+                        404));
+    }
+
+    private static final String QUERY = "/api/v1/query/{tenant_id}";
+
+    private static Route query(Route.Builder builder, Integer... statuses) {
+        return builder.tag("query")
+                .access(AccessRule.tenant(Scope.QUERY, Role.TENANT_USER, Role.TENANT_ADMIN, Role.ADMIN))
+                .rateLimit(RateLimitArea.QUERY)
+                .responses(statuses)
+                .build();
+    }
+
+    private static List<Route> queryRoutes(QueryController q) {
+        return List.of(
+                query(
+                        post(QUERY + "/search", q::search)
+                                .operation("search", "Hybrid search with a signed retrieval proof (spec/05)")
+                                .requestBody("SearchRequest"),
+                        200,
+                        400,
+                        413,
+                        415,
+                        503),
+                query(
+                        get(QUERY + "/documents", q::documents).operation("listDocuments", "The tenant's documents"),
+                        200,
+                        400),
+                query(
+                        get(QUERY + "/document/{doc_id}", q::document)
+                                .operation("getDocument", "A document with its chunks and lineage"),
+                        200,
+                        404),
+                query(
+                        get(QUERY + "/chunk/{chunk_id}", q::chunk)
+                                .operation("getChunk", "An indexed chunk with its enrichment and embedding"),
                         200,
                         404));
     }

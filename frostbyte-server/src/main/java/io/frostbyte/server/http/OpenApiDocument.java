@@ -189,6 +189,16 @@ public final class OpenApiDocument {
                                 "provision", Map.of("type", "boolean", "default", true),
                                 "config", Map.of("type", "object"))));
         schemas.put(
+                "SearchRequest",
+                object(
+                        List.of("query_text"),
+                        Map.of(
+                                "query_text", Map.of("type", "string", "minLength", 1, "maxLength", 10000),
+                                "top_k", Map.of("type", "integer", "minimum", 1),
+                                "mode", Map.of("type", "string", "enum", List.of("hybrid", "vector", "keyword")),
+                                "filters", Map.of("type", "object"),
+                                "include_generation", Map.of("type", "boolean", "default", false))));
+        schemas.put(
                 "PatchTenantRequest",
                 object(
                         List.of(),
