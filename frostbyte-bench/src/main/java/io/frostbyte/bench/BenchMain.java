@@ -26,6 +26,7 @@ public final class BenchMain implements Callable<Integer> {
         register(new IntakeSuite());
         register(new PolicySuite());
         register(new EmbedSuite());
+        register(new RetrievalSuite());
         register(new io.frostbyte.bench.parse.ParseSuite());
     }
 

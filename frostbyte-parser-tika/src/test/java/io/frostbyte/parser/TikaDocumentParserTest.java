@@ -211,7 +211,7 @@ class TikaDocumentParserTest {
         assertThat(outcome)
                 .isEqualTo(new ParseOutcome.Failed(
                         ErrorCode.FILE_CORRUPTED, "a container part expands more than parse.max_expansion_ratio 100"));
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(120));
     }
 
     private static byte[] nestedTables(int levels) {

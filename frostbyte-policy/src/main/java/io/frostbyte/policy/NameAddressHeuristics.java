@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -21,11 +22,11 @@ import java.util.regex.Pattern;
  */
 final class NameAddressHeuristics {
     private static final int MAX_NAME_WORDS = 4;
-    private static final Pattern NAME_CUE =
-            Pattern.compile("(?i)(?:(?<![a-z])(?:my\\s+name\\s+is|name\\s*:|names?\\s+is"
-                    + "|i\\s+am|i'm|this\\s+is|dear|mr|mrs|ms|miss|mx|dr|prof|sir|madam|named|called|signed|by|regards,?"
-                    + "|sincerely,?|attn|patient|customer|employee|contact)\\.?:?\\s{1,4})$");
-    private static final Pattern TITLE = Pattern.compile("(?i)(?<![a-z])(?:mr|mrs|ms|miss|mx|dr|prof)\\.?\\s{1,4}$");
+    /** Words that introduce a name, with the space after them: a name may start where one of these ends. */
+    private static final Pattern NAME_CUE = Pattern.compile("(?i)(?<![a-z])(?:my\\s+name\\s+is|name\\s*:|names?\\s+is"
+            + "|i\\s+am|i'm|this\\s+is|dear|mr|mrs|ms|miss|mx|dr|prof|sir|madam|named|called|signed|by|regards,?"
+            + "|sincerely,?|attn|patient|customer|employee|contact)\\.?:?\\s{1,4}+");
+
     private static final Pattern HOUSE_NUMBER = Pattern.compile("(?<![\\p{L}\\d\\-])\\d{1,6}[A-Za-z]?(?=[ \\t])");
     private static final Pattern MILITARY =
             Pattern.compile("(?<![A-Za-z])(?:PSC|Unit|USNS|USS|USCGC) \\d{3,5}(?: [A-Z][a-z]+)?,? Box \\d{3,5}");
@@ -142,25 +143,104 @@ final class NameAddressHeuristics {
             "calling",
             "writing");
 
-    private static final NameAddressHeuristics SHARED =
-            new NameAddressHeuristics(load("first-names.txt"), load("street-suffixes.txt"), load("street-endings.txt"));
+    /** Words that end a run of capitalized words as an organisation, not a person. */
+    private static final Set<String> ORGANISATION_WORDS = Set.of(
+            "inc",
+            "ltd",
+            "llc",
+            "plc",
+            "gmbh",
+            "corp",
+            "co",
+            "company",
+            "group",
+            "bank",
+            "investments",
+            "holdings",
+            "partners",
+            "associates",
+            "technologies",
+            "solutions",
+            "systems",
+            "services",
+            "consulting",
+            "university",
+            "college",
+            "school",
+            "foundation",
+            "institute",
+            "international",
+            "hospital",
+            "airlines",
+            "records",
+            "studios",
+            "press");
+    /** Lower-case particles inside a name ("Ludwig van Beethoven") or a street ("Via dei Fiorentini"). */
+    private static final Set<String> PARTICLES = Set.of(
+            "van", "von", "de", "der", "den", "del", "della", "dei", "di", "da", "do", "dos", "das", "du", "des", "la",
+            "le", "les", "ter", "ten", "bin", "al", "el", "y");
+    /** A street name that starts with its type ("Via Tasso 129", "Rua João Pessoa 1636", "ul. Miła 53"). */
+    private static final Pattern PREFIXED_STREET = Pattern.compile("(?<![\\p{L}\\d])(?:Via|Viale|Vicolo|Piazza|Piazzale"
+            + "|Corso|Largo|Rua|Avenida|Avda\\.?|Av\\.?|Alameda|Calle|C/|Camino|Carrer|Paseo|Plaza|Praça|Travessa|Rue"
+            + "|Avenue|Boulevard|Bd|Chemin|Allée|Impasse|Quai|Strada|Calea|Bulevardul|ul\\.|ulica|Aleja|al\\.)"
+            + "(?: (?:\\p{Lu}[\\p{L}'’\\-]{0,24}+\\.?|de|del|della|dei|di|da|do|dos|das|du|des|la|le|les|d'|l')){1,5}+"
+            + " \\d{1,5}[A-Za-z]?(?![\\p{L}\\d])");
+    /** Hungarian and similar: "Kálmán Imre u. 12.", "Rákóczi út 13.", "Árpád fejedelem útja 62.". */
+    private static final Pattern SUFFIXED_STREET = Pattern.compile("(?<![\\p{L}\\d])\\p{Lu}[\\p{L}\\-]{1,24}+"
+            + "(?: [\\p{L}][\\p{L}\\-]{1,24}+){0,2}+ (?:u\\.|út|utca|útja|tér|krt\\.|körút) \\d{1,4}\\.?");
+
+    private static final Pattern PO_BOX =
+            Pattern.compile("(?<![\\p{L}\\d])(?:P\\.? ?O\\.? ?Box|PO Box|Post Office Box) \\d{1,6}+(?![\\d])");
+    private static final Pattern SHIP =
+            Pattern.compile("(?<![A-Za-z])(?:USNS|USS|USNV|USCGC) \\p{Lu}\\p{L}{1,20}+\\n? ?[FAD]PO A[AEP] \\d{5}");
+    /** "20789 Allika 46", "5850 Jana Nerudy 894": a number, one to three capitalized words, a house number. */
+    private static final Pattern NUMBERED_STREET = Pattern.compile(
+            "(?<![\\p{L}\\d\\-.,])\\d{1,6} "
+                    + "\\p{Lu}[\\p{L}'’\\-]{1,24}+(?: \\p{Lu}[\\p{L}'’\\-]{1,24}+){0,2}+ \\d{1,5}[A-Za-z]?(?![\\p{L}\\d:/.,]\\d)");
+
+    private static final Pattern ADDRESS_CUE = Pattern.compile(
+            "(?i)(?:address|lives (?:on|at)|located at|return to|sent to|deliver(?:ed)? to|ship(?:ped)? to)\\W{0,4}$");
+    private static final Pattern LEADING_NUMBER = Pattern.compile("(?<![\\p{L}\\d\\-])\\d{1,6} $");
+
+    private static final NameAddressHeuristics SHARED = new NameAddressHeuristics(
+            union(load("first-names.txt"), load("given-names.txt")),
+            load("surnames.txt"),
+            load("street-suffixes.txt"),
+            load("street-endings.txt"));
 
     private final Set<String> givenNames;
+    private final Set<String> surnames;
     private final Set<String> streetTypes;
     private final List<String> streetEndings;
+    private final Pattern endingStreet;
 
-    private NameAddressHeuristics(Set<String> givenNames, Set<String> streetTypes, Set<String> streetEndings) {
+    private NameAddressHeuristics(
+            Set<String> givenNames, Set<String> surnames, Set<String> streetTypes, Set<String> streetEndings) {
         this.givenNames = givenNames;
+        this.surnames = surnames;
         this.streetTypes = streetTypes;
         this.streetEndings = List.copyOf(new TreeSet<>(streetEndings));
+        // "Ziegelgasse 19", "Søndergade 52": one word ending in a street type, then the house number
+        this.endingStreet = Pattern.compile("(?<![\\p{L}\\d])\\p{Lu}\\p{L}{2,30}(?:"
+                + String.join("|", this.streetEndings)
+                + ")\\.? \\d{1,5}[A-Za-z]?(?![\\p{L}\\d])");
     }
 
     static NameAddressHeuristics shared() {
         return SHARED;
     }
 
+    /**
+     * Runs of capitalized words (with initials and particles) on one line: a line break ends a name, because forms and
+     * letterheads put one field per line. A run counts when a context word introduces it, when it has two or more
+     * words one of which is a known given name or surname, or when it is one known given name. A surname or given name
+     * of an accepted run also counts where it stands alone elsewhere in the text.
+     */
     void names(String text, List<Candidate> out) {
+        ContextIndex cues = new ContextIndex(NAME_CUE, text);
         int length = text.length();
+        List<Candidate> found = new ArrayList<>();
+        Set<String> known = new TreeSet<>();
         int i = 0;
         while (i < length) {
             int start = i;
@@ -169,51 +249,179 @@ final class NameAddressHeuristics {
                 i += Character.charCount(text.codePointAt(i));
                 continue;
             }
-            if (!capitalized(text, start, end)
-                    || (start > 0 && Character.isLetterOrDigit(text.codePointBefore(start)))) {
+            if (start > 0 && Character.isLetterOrDigit(text.codePointBefore(start))) {
                 i = end;
                 continue;
             }
-            String word = stripPossessive(text.substring(start, end)).toLowerCase(Locale.ROOT);
-            boolean given = givenNames.contains(word);
-            boolean cued = !NOT_NAMES.contains(word) && cueBefore(text, start);
-            if (!given && !cued) {
-                i = end;
+            boolean cued = cues.cueEndingBefore(start, 0) == start;
+            if (!capitalized(text, start, end)) {
+                int lowerEnd = lowerCaseName(text, start, end, cued);
+                if (lowerEnd > 0) {
+                    found.add(new Candidate(PiiType.NAME, start, lowerEnd));
+                    i = lowerEnd;
+                } else {
+                    i = end;
+                }
                 continue;
             }
-            int nameEnd = start + stripPossessive(text.substring(start, end)).length();
-            int words = 1;
+            // collect the run: capitalized words, initials and particles separated by single spaces
+            List<int[]> words = new ArrayList<>();
+            words.add(new int[] {start, end});
             int next = end;
-            while (words < MAX_NAME_WORDS && next < length && text.charAt(next) == ' ') {
+            while (words.size() < MAX_NAME_WORDS + 1 && next < length && text.charAt(next) == ' ') {
                 int followStart = next + 1;
                 int followEnd = wordEnd(text, followStart);
-                boolean initial = followEnd == followStart + 1
-                        && followEnd < length
-                        && text.charAt(followEnd) == '.'
-                        && Character.isUpperCase(text.charAt(followStart));
-                if (initial) {
+                if (followEnd == followStart) {
+                    break;
+                }
+                String follow = text.substring(followStart, followEnd);
+                boolean initial = followEnd == followStart + 1 && Character.isUpperCase(text.charAt(followStart));
+                boolean particle = PARTICLES.contains(follow) && followEnd < length && text.charAt(followEnd) == ' ';
+                if (initial && followEnd < length && text.charAt(followEnd) == '.') {
                     followEnd++;
-                } else if (followEnd == followStart
-                        || !capitalized(text, followStart, followEnd)
-                        || NOT_NAMES.contains(
-                                text.substring(followStart, followEnd).toLowerCase(Locale.ROOT))
-                        || streetTypes.contains(
-                                text.substring(followStart, followEnd).toLowerCase(Locale.ROOT))) {
+                } else if (!initial && !particle && !capitalized(text, followStart, followEnd)) {
                     break;
                 }
-                String follow = stripPossessive(text.substring(followStart, followEnd));
-                nameEnd = followStart + follow.length();
+                words.add(new int[] {followStart, followEnd});
                 next = followEnd;
-                words++;
-                if (follow.length() < followEnd - followStart) {
+                if (stripPossessive(follow).length() < follow.length()) {
                     break;
                 }
             }
-            if (words > 1 || cued) {
-                out.add(new Candidate(PiiType.NAME, start, nameEnd));
+            int accepted = acceptRun(text, words, cued);
+            if (accepted > 0) {
+                int runStart = words.get(accepted >> 8)[0];
+                int last = (accepted & 0xff) - 1;
+                int runEnd = words.get(last)[0]
+                        + stripPossessive(text.substring(words.get(last)[0], words.get(last)[1]))
+                                .replaceAll("\\.$", "")
+                                .length();
+                if (text.charAt(words.get(last)[1] - 1) == '.' && words.get(last)[1] - words.get(last)[0] == 2) {
+                    runEnd = words.get(last)[1];
+                }
+                found.add(new Candidate(PiiType.NAME, runStart, runEnd));
+                for (int w = accepted >> 8; w <= last; w++) {
+                    String word = lower(text, words.get(w));
+                    if (word.length() >= 3
+                            && (givenNames.contains(word) || surnames.contains(word) || words.size() > 1)) {
+                        known.add(word);
+                    }
+                }
             }
-            i = Math.max(next, end);
+            i = words.size() > 1 ? words.get(words.size() - 1)[1] : end;
         }
+        out.addAll(found);
+        if (!known.isEmpty()) {
+            mentions(text, found, known, out);
+        }
+    }
+
+    /**
+     * Whether a run of words is a name: returns {@code first << 8 | (last + 1)} of the words kept, or 0. Leading words
+     * that are neither names nor cued ("Maybe", "Why") are dropped; a run naming an organisation is refused.
+     */
+    private int acceptRun(String text, List<int[]> words, boolean cued) {
+        int n = Math.min(words.size(), MAX_NAME_WORDS + 1);
+        int first = -1;
+        int evidence = 0;
+        for (int w = 0; w < n; w++) {
+            String word = lower(text, words.get(w));
+            if (ORGANISATION_WORDS.contains(word) || streetTypes.contains(word) && w > 0) {
+                return 0;
+            }
+            if (givenNames.contains(word) || surnames.contains(word)) {
+                evidence++;
+                if (first < 0) {
+                    first = w;
+                }
+            }
+        }
+        if (cued) {
+            first = 0;
+        }
+        if (first < 0) {
+            return 0;
+        }
+        int last = n - 1;
+        while (last > first && isParticleOrInitial(text, words.get(last))) {
+            last--;
+        }
+        String head = lower(text, words.get(first));
+        if (NOT_NAMES.contains(head)) {
+            return 0;
+        }
+        int kept = last - first + 1;
+        if (kept > MAX_NAME_WORDS) {
+            return 0;
+        }
+        boolean single = kept == 1;
+        if (single && !cued) {
+            // one word: a given name anywhere, a surname only inside a sentence
+            boolean given = givenNames.contains(head);
+            boolean surname = surnames.contains(head) && !sentenceStart(text, words.get(first)[0]);
+            if (!given && !surname) {
+                return 0;
+            }
+        }
+        if (!single && !cued && evidence == 0) {
+            return 0;
+        }
+        return first << 8 | (last + 1);
+    }
+
+    /** "patricia desrosiers": two lower-case words, a known given name then a known surname. */
+    private int lowerCaseName(String text, int start, int end, boolean cued) {
+        String word = text.substring(start, end);
+        if (!givenNames.contains(word) || end >= text.length() || text.charAt(end) != ' ') {
+            return cued && givenNames.contains(word) && !NOT_NAMES.contains(word) ? end : -1;
+        }
+        int followEnd = wordEnd(text, end + 1);
+        String follow = text.substring(end + 1, followEnd);
+        if (followEnd > end + 1 && follow.equals(follow.toLowerCase(Locale.ROOT)) && surnames.contains(follow)) {
+            return followEnd;
+        }
+        return cued && !NOT_NAMES.contains(word) ? end : -1;
+    }
+
+    /** Stand-alone later mentions of a name already found ("Faina D. Yefremova ... early Yefremova"). */
+    private static void mentions(String text, List<Candidate> found, Set<String> known, List<Candidate> out) {
+        int length = text.length();
+        int i = 0;
+        while (i < length) {
+            int end = wordEnd(text, i);
+            if (end == i) {
+                i += Character.charCount(text.codePointAt(i));
+                continue;
+            }
+            if ((i == 0 || !Character.isLetterOrDigit(text.codePointBefore(i)))
+                    && capitalized(text, i, end)
+                    && known.contains(stripPossessive(text.substring(i, end)).toLowerCase(Locale.ROOT))) {
+                int start = i;
+                int stop = start + stripPossessive(text.substring(start, end)).length();
+                if (!overlapsAny(found, start, stop)) {
+                    out.add(new Candidate(PiiType.NAME, start, stop));
+                }
+            }
+            i = end;
+        }
+    }
+
+    /** {@code found} is in text order and non-overlapping (one left-to-right pass), so a binary search suffices. */
+    private static boolean overlapsAny(List<Candidate> found, int start, int end) {
+        int low = 0;
+        int high = found.size() - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            Candidate c = found.get(mid);
+            if (c.end() <= start) {
+                low = mid + 1;
+            } else if (c.start() >= end) {
+                high = mid - 1;
+            } else {
+                return true;
+            }
+        }
+        return false;
     }
 
     void addresses(String text, List<Candidate> out) {
@@ -228,13 +436,32 @@ final class NameAddressHeuristics {
                 continue;
             }
             int end = extend(text, streetEnd);
-            out.add(new Candidate(PiiType.ADDRESS, number.start(), end));
+            out.add(new Candidate(PiiType.ADDRESS, leading(text, number.start()), end));
             covered = end;
         }
-        Matcher military = MILITARY.matcher(text);
-        while (military.find()) {
-            out.add(new Candidate(PiiType.ADDRESS, military.start(), extend(text, military.end())));
+        Matcher numbered = NUMBERED_STREET.matcher(text);
+        while (numbered.find()) {
+            int end = extend(text, numbered.end());
+            boolean cued = ADDRESS_CUE
+                    .matcher(text)
+                    .region(Math.max(0, numbered.start() - 24), numbered.start())
+                    .find();
+            if (end > numbered.end() || cued) {
+                out.add(new Candidate(PiiType.ADDRESS, numbered.start(), end));
+            }
         }
+        for (Pattern street : List.of(PREFIXED_STREET, SUFFIXED_STREET, endingStreet, PO_BOX, MILITARY, SHIP)) {
+            Matcher m = street.matcher(text);
+            while (m.find()) {
+                out.add(new Candidate(PiiType.ADDRESS, leading(text, m.start()), extend(text, m.end())));
+            }
+        }
+    }
+
+    /** Takes in a house number or postcode written just before the street ("20789 Allika 46"). */
+    private static int leading(String text, int start) {
+        Matcher m = LEADING_NUMBER.matcher(text).region(Math.max(0, start - 8), start);
+        return m.find() ? m.start() : start;
     }
 
     /** End of "Main Street" or "Koskikatu 25" after a house number, at most four words on, or -1. */
@@ -253,13 +480,13 @@ final class NameAddressHeuristics {
             if (words > 0 && streetTypes.contains(word)) {
                 return afterDot;
             }
-            if (!capitalized(text, start, end)) {
+            if (!capitalized(text, start, end) && !(words > 0 && PARTICLES.contains(word))) {
                 return -1;
             }
             for (String ending : streetEndings) {
                 if (word.length() > ending.length() + 2 && word.endsWith(ending)) {
-                    Matcher houseNumber = STREET_NUMBER.matcher(text);
-                    return houseNumber.find(end) ? houseNumber.end() : end;
+                    Matcher houseNumber = STREET_NUMBER.matcher(text).region(end, Math.min(text.length(), end + 8));
+                    return houseNumber.lookingAt() ? houseNumber.end() : end;
                 }
             }
             i = end;
@@ -267,17 +494,33 @@ final class NameAddressHeuristics {
         return -1;
     }
 
-    /** Apartment, then up to four city / region / country lines or comma segments. */
+    /**
+     * Apartment or suite, then up to five city / region / country / postcode lines or comma segments (one blank line
+     * allowed inside the block). Every step is anchored with {@code lookingAt} on a short region, so the cost is
+     * bounded per address.
+     */
     private static int extend(String text, int from) {
         int end = from;
         Matcher secondary = SECONDARY.matcher(text);
-        if (secondary.find(end)) {
+        for (int units = 0; units < 2; units++) {
+            secondary.region(end, Math.min(text.length(), end + 32));
+            if (!secondary.lookingAt()) {
+                break;
+            }
             end = secondary.end();
         }
         Matcher continuation = CONTINUATION.matcher(text);
-        for (int segments = 0; segments < 4 && continuation.find(end); segments++) {
+        for (int segments = 0; segments < 5; segments++) {
+            int at = end;
+            if (text.startsWith("\n\n", at) || text.startsWith("\n \n", at)) {
+                at = text.indexOf('\n', at + 1);
+            }
+            continuation.region(at, Math.min(text.length(), at + 48));
+            if (!continuation.lookingAt()) {
+                break;
+            }
             String segment = continuation.group(1).strip();
-            if (segment.isEmpty() || LABEL.matcher(segment).find()) {
+            if (segment.isEmpty() || LABEL.matcher(segment).find() || !addressLike(segment)) {
                 break;
             }
             end = continuation.start(1) + continuation.group(1).stripTrailing().length();
@@ -285,10 +528,46 @@ final class NameAddressHeuristics {
         return end;
     }
 
-    private static boolean cueBefore(String text, int start) {
-        int from = Math.max(0, start - 24);
-        Matcher m = NAME_CUE.matcher(text).region(from, start);
-        return m.find() || TITLE.matcher(text).region(from, start).find();
+    /** A city, region, country or postcode: capitalized or upper-case words, codes and numbers, no sentence. */
+    private static boolean addressLike(String segment) {
+        String[] words = segment.split("[ ,]+");
+        if (words.length > 6 || NOT_NAMES.contains(words[0].toLowerCase(Locale.ROOT))) {
+            return false;
+        }
+        for (String word : words) {
+            if (word.isEmpty()) {
+                continue;
+            }
+            int c = word.codePointAt(0);
+            if (!(Character.isUpperCase(c) || Character.isDigit(c) || c == '(') && !PARTICLES.contains(word)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean sentenceStart(String text, int start) {
+        int i = start - 1;
+        while (i >= 0 && text.charAt(i) == ' ') {
+            i--;
+        }
+        return i < 0 || ".!?:\n\"“(".indexOf(text.charAt(i)) >= 0;
+    }
+
+    private static String lower(String text, int[] word) {
+        String w = stripPossessive(text.substring(word[0], word[1]));
+        return (w.endsWith(".") ? w.substring(0, w.length() - 1) : w).toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean isParticleOrInitial(String text, int[] word) {
+        String w = text.substring(word[0], word[1]);
+        return PARTICLES.contains(w);
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new TreeSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
     }
 
     private static int wordEnd(String text, int start) {

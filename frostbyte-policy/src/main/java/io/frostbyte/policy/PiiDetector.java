@@ -60,7 +60,11 @@ public final class PiiDetector {
     private static final Pattern PHONE_CANDIDATE =
             Pattern.compile("(?<![\\w+.\\-])(?:\\+|\\(\\+?)?\\d[\\d ().\\-]{5,24}+(?:\\s?(?:x|ext\\.?)\\s?\\d{1,6}+)?");
     private static final Pattern PHONE_CUE = Pattern.compile("(?i)(?<![a-z])(?:phone|tel|telephone|mobile|cell|fax"
-            + "|call|office|desk|contact|whatsapp|sms|ph)(?![a-z])");
+            + "|call|office|desk|contact|whatsapp|sms|ph|dial|reach|answering|registered)(?![a-z])");
+    /** A date or a date-time ("2015-12-22 04:34") is never a phone number. */
+    private static final Pattern DATE_LIKE = Pattern.compile(
+            "^(?:\\d{4}[\\-/.]\\d{1,2}[\\-/.]\\d{1,2}" + "|\\d{1,2}[\\-/.]\\d{1,2}[\\-/.]\\d{4})(?!\\d)");
+
     private static final Pattern ID_CUE =
             Pattern.compile("(?i)(?<![a-z])(?:passport|licen[cs]e|dl|mrn|medical\\s+record"
                     + "|ssn|social\\s+security|account|acct|card|cc|iban)(?![a-z])");
@@ -297,29 +301,37 @@ public final class PiiDetector {
         while (m.find()) {
             int start = m.start();
             int end = trimToDigit(text, start, m.end());
-            if (!plausiblePhone(text, start, end) || introducedAsId(phoneCues, idCues, start)) {
+            String candidate = text.substring(start, end);
+            if (DATE_LIKE.matcher(candidate).find() || introducedAsId(phoneCues, idCues, start)) {
                 continue;
             }
-            String candidate = text.substring(start, end);
+            boolean cued = phoneCues.near(start, end, 30, 12);
+            if (!plausiblePhone(text, start, end, cued ? 7 : 9)) {
+                continue;
+            }
             boolean found = false;
             for (PhoneNumberMatch match :
                     PHONES.findNumbers(candidate, DEFAULT_REGION, PhoneNumberUtil.Leniency.VALID, 4)) {
-                if (plausiblePhone(text, start + match.start(), start + match.end())) {
+                if (plausiblePhone(text, start + match.start(), start + match.end(), 9)) {
                     out.add(new Candidate(PiiType.PHONE, start + match.start(), start + match.end()));
                     found = true;
                 }
             }
-            if (!found && phoneCues.near(start, end, 30, 12) && validSomewhere(candidate)) {
+            if (!found && cued && possibleSomewhere(candidate)) {
                 out.add(new Candidate(PiiType.PHONE, start, end));
             }
         }
     }
 
-    private static boolean plausiblePhone(String text, int start, int end) {
+    /**
+     * Digits between {@code minimum} (9 as spec/03 says; 7 for a number next to a phone word, as local numbers are
+     * written) and 17, extension excluded.
+     */
+    private static boolean plausiblePhone(String text, int start, int end, int minimum) {
         String raw = text.substring(start, end);
         String withoutExtension = raw.replaceFirst("(?i)\\s?(?:x|ext\\.?)\\s?\\d+$", "");
         String digits = Checksums.digitsOf(withoutExtension);
-        if (digits.length() < 9 || digits.length() > 17) {
+        if (digits.length() < minimum || digits.length() > 17) {
             return false;
         }
         // a bare 13+ digit run is a card or account number, never a phone number written by a person
@@ -331,22 +343,27 @@ public final class PiiDetector {
         return idCue >= 0 && phoneCues.cueEndingBefore(start, 30) < idCue;
     }
 
-    private static boolean validSomewhere(String candidate) {
-        if (candidate.startsWith("+") || candidate.startsWith("(+")) {
-            return valid(candidate, "ZZ");
+    /**
+     * Next to a phone word, a number that libphonenumber finds possible (right length) for its own country code or,
+     * written nationally, for one of {@link #REGIONS}; an extension is allowed.
+     */
+    private static boolean possibleSomewhere(String candidate) {
+        String number = candidate.replaceFirst("(?i)\\s?(?:x|ext\\.?)\\s?\\d+$", "");
+        if (number.startsWith("+") || number.startsWith("(+")) {
+            return possible(number, "ZZ");
         }
         for (String region : REGIONS) {
-            if (valid(candidate, region)) {
+            if (possible(number, region)) {
                 return true;
             }
         }
         return false;
     }
 
-    private static boolean valid(String candidate, String region) {
+    private static boolean possible(String candidate, String region) {
         try {
             PhoneNumber number = PHONES.parse(candidate, region);
-            return PHONES.isValidNumber(number);
+            return PHONES.isValidNumber(number) || PHONES.isPossibleNumber(number);
         } catch (NumberParseException e) {
             return false;
         }

@@ -19,8 +19,14 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li>PII: Presidio's {@code synth_dataset_v2} JSON ({@code full_text}, {@code spans[entity_type, start_position,
- *       end_position]} in code points). A predicted span is correct if it overlaps a gold span of its category; a gold
- *       span is found if a predicted span of its category overlaps it. Character-level scores count code points.
+ *       end_position]} in code points). Span scores are overlap-based, per category. Recall: a gold span is found
+ *       when a predicted span of its category overlaps it (the corpus sometimes labels one postal address as several
+ *       spans, house number, street, unit and postcode, and one predicted address covering them finds them all).
+ *       Precision: predicted and gold spans of a category that overlap form connected groups; in a group of
+ *       {@code p} predictions and {@code g} gold spans, {@code min(p, g)} predictions are correct and the rest are
+ *       false positives, so cutting one entity into pieces earns no extra credit; a prediction overlapping no gold
+ *       span is a false positive. Character-level scores count code points, so a span found but cut short or
+ *       overlong shows there.
  *   <li>Injection: deepset prompt-injections JSONL ({@code text}, {@code label} 1 = injection); positive = action at
  *       least {@code flag}.
  * </ul>
@@ -39,10 +45,40 @@ public final class PolicyEvaluator {
 
     private PolicyEvaluator() {}
 
-    /** Precision, recall and F1 from counts; 0 when undefined. */
-    public record Score(int truePositives, int falsePositives, int falseNegatives) {
+    /**
+     * A deterministic half of the Presidio file, split by the sample's {@code template_id} parity: samples from one
+     * template share their wording, so a split by template keeps the held-out half's sentence shapes unseen while
+     * heuristics are tuned on the other half.
+     */
+    public enum PiiSplit {
+        ALL,
+        /** Even {@code template_id}: the half the heuristics were tuned on. */
+        TUNING,
+        /** Odd {@code template_id}: never looked at while tuning. */
+        HELD_OUT;
+
+        boolean contains(int templateId) {
+            return switch (this) {
+                case ALL -> true;
+                case TUNING -> templateId % 2 == 0;
+                case HELD_OUT -> templateId % 2 != 0;
+            };
+        }
+    }
+
+    /**
+     * Precision, recall and F1 from counts; 0 when undefined. {@code truePositives} are gold spans found,
+     * {@code correctPredictions} predictions counted correct (they differ when one prediction covers several gold
+     * spans).
+     */
+    public record Score(int truePositives, int falsePositives, int falseNegatives, int correctPredictions) {
+        /** Counts where every true positive is one correct prediction. */
+        public Score(int truePositives, int falsePositives, int falseNegatives) {
+            this(truePositives, falsePositives, falseNegatives, truePositives);
+        }
+
         public double precision() {
-            return ratio(truePositives, truePositives + falsePositives);
+            return ratio(correctPredictions, correctPredictions + falsePositives);
         }
 
         public double recall() {
@@ -72,12 +108,13 @@ public final class PolicyEvaluator {
             spans.forEach((category, s) -> {
                 Score c = characters.get(category);
                 out.append(String.format(
-                        "%-16s P %.3f R %.3f F1 %.3f (tp %d fp %d fn %d) | P %.3f R %.3f F1 %.3f%n",
+                        "%-16s P %.3f R %.3f F1 %.3f (found %d correct %d fp %d fn %d) | P %.3f R %.3f F1 %.3f%n",
                         category,
                         s.precision(),
                         s.recall(),
                         s.f1(),
                         s.truePositives(),
+                        s.correctPredictions(),
                         s.falsePositives(),
                         s.falseNegatives(),
                         c.precision(),
@@ -117,7 +154,13 @@ public final class PolicyEvaluator {
     }
 
     public static PiiEvaluation evaluatePii(PiiDetector detector, Path presidioJson) {
+        return evaluatePii(detector, presidioJson, PiiSplit.ALL);
+    }
+
+    /** Scores the samples of one {@link PiiSplit} half. */
+    public static PiiEvaluation evaluatePii(PiiDetector detector, Path presidioJson, PiiSplit split) {
         requireNonNull(detector, "detector is null");
+        requireNonNull(split, "split is null");
         Object root = Json.parse(read(presidioJson));
         if (!(root instanceof List<?> samples)) {
             throw new IllegalArgumentException("expected a JSON array in " + presidioJson);
@@ -125,11 +168,16 @@ public final class PolicyEvaluator {
         SortedMap<String, int[]> spanCounts = new TreeMap<>();
         SortedMap<String, int[]> charCounts = new TreeMap<>();
         for (String category : PRESIDIO_CATEGORIES.values()) {
-            spanCounts.put(category, new int[3]);
-            charCounts.put(category, new int[3]);
+            spanCounts.put(category, new int[4]);
+            charCounts.put(category, new int[4]);
         }
+        int evaluated = 0;
         for (Object sample : samples) {
             Map<?, ?> object = (Map<?, ?>) sample;
+            if (!split.contains(((Number) object.get("template_id")).intValue())) {
+                continue;
+            }
+            evaluated++;
             String text = (String) object.get("full_text");
             List<Labelled> gold = new ArrayList<>();
             for (Object span : (List<?>) object.get("spans")) {
@@ -154,7 +202,7 @@ public final class PolicyEvaluator {
                 countCharacters(category, gold, predicted, charCounts.get(category));
             }
         }
-        return new PiiEvaluation(samples.size(), scores(spanCounts), scores(charCounts));
+        return new PiiEvaluation(evaluated, scores(spanCounts), scores(charCounts));
     }
 
     public static InjectionEvaluation evaluateInjection(InjectionScorer scorer, Path deepsetJsonl) {
@@ -268,18 +316,53 @@ public final class PolicyEvaluator {
     }
 
     private static void countSpans(String category, List<Labelled> gold, List<Labelled> predicted, int[] counts) {
-        for (Labelled p : predicted) {
-            if (p.category().equals(category)) {
-                boolean hit = gold.stream().anyMatch(g -> g.category().equals(category) && g.overlaps(p));
-                counts[hit ? 0 : 1]++;
+        List<Labelled> g =
+                gold.stream().filter(l -> l.category().equals(category)).toList();
+        List<Labelled> p =
+                predicted.stream().filter(l -> l.category().equals(category)).toList();
+        // union-find over predictions [0, p) and gold spans [p, p + g) joined by overlap
+        int[] parent = new int[p.size() + g.size()];
+        for (int i = 0; i < parent.length; i++) {
+            parent[i] = i;
+        }
+        boolean[] goldFound = new boolean[g.size()];
+        for (int i = 0; i < p.size(); i++) {
+            for (int j = 0; j < g.size(); j++) {
+                if (p.get(i).overlaps(g.get(j))) {
+                    goldFound[j] = true;
+                    parent[root(parent, i)] = root(parent, p.size() + j);
+                }
             }
         }
-        for (Labelled g : gold) {
-            if (g.category().equals(category)
-                    && predicted.stream().noneMatch(p -> p.category().equals(category) && p.overlaps(g))) {
-                counts[2]++;
+        int[] predictionsIn = new int[parent.length];
+        int[] goldIn = new int[parent.length];
+        for (int i = 0; i < parent.length; i++) {
+            if (i < p.size()) {
+                predictionsIn[root(parent, i)]++;
+            } else {
+                goldIn[root(parent, i)]++;
             }
         }
+        int correct = 0;
+        for (int i = 0; i < parent.length; i++) {
+            correct += Math.min(predictionsIn[i], goldIn[i]);
+        }
+        int found = 0;
+        for (boolean f : goldFound) {
+            found += f ? 1 : 0;
+        }
+        counts[0] += found;
+        counts[1] += p.size() - correct;
+        counts[2] += g.size() - found;
+        counts[3] += correct;
+    }
+
+    private static int root(int[] parent, int i) {
+        while (parent[i] != i) {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        return i;
     }
 
     private static void countCharacters(String category, List<Labelled> gold, List<Labelled> predicted, int[] counts) {
@@ -294,11 +377,12 @@ public final class PolicyEvaluator {
         counts[0] += both.cardinality();
         counts[1] += predictedChars.cardinality() - both.cardinality();
         counts[2] += goldChars.cardinality() - both.cardinality();
+        counts[3] += both.cardinality();
     }
 
     private static SortedMap<String, Score> scores(SortedMap<String, int[]> counts) {
         SortedMap<String, Score> scores = new TreeMap<>();
-        counts.forEach((category, c) -> scores.put(category, new Score(c[0], c[1], c[2])));
+        counts.forEach((category, c) -> scores.put(category, new Score(c[0], c[1], c[2], c[3])));
         return scores;
     }
 

@@ -36,6 +36,8 @@ public final class PostgresBatches {
             + " stage_intake, stage_parse, stage_policy, stage_embed, stage_index, error_stage, error_code,"
             + " error_message, retry_count, last_retry_at";
 
+    private static final io.frostbyte.core.Uuid7 REPORT_IDS = new io.frostbyte.core.Uuid7(Clock.systemUTC());
+
     private final DataSource control;
     private final Clock clock;
 
@@ -542,17 +544,21 @@ public final class PostgresBatches {
             touch(connection, tenantId, batchId, now);
             return;
         }
-        try (PreparedStatement update = connection.prepareStatement("""
-                UPDATE batches SET status = ?, updated_at = ?,
-                       completed_at = CASE WHEN ? THEN ? ELSE NULL END
-                WHERE tenant_id = ? AND batch_id = ?
-                """)) {
+        UUID reportId = derived.terminal() ? REPORT_IDS.next() : null;
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE batches SET status = ?, updated_at = ?, completed_at = CASE WHEN ? THEN ? ELSE NULL END,"
+                        + " report_id = CASE WHEN ? THEN ? ELSE report_id END,"
+                        + " report_version = report_version + CASE WHEN ? THEN 1 ELSE 0 END"
+                        + " WHERE tenant_id = ? AND batch_id = ?")) {
             update.setString(1, derived.name());
             Jdbc.setInstant(update, 2, now);
             update.setBoolean(3, derived.terminal());
             Jdbc.setInstant(update, 4, now);
-            update.setString(5, tenantId.value());
-            update.setString(6, batchId);
+            update.setBoolean(5, derived.terminal());
+            update.setObject(6, reportId);
+            update.setBoolean(7, derived.terminal());
+            update.setString(8, tenantId.value());
+            update.setString(9, batchId);
             update.executeUpdate();
         }
         Map<String, Object> data = new LinkedHashMap<>();
@@ -565,7 +571,7 @@ public final class PostgresBatches {
             Map<String, Object> end = new LinkedHashMap<>();
             end.put("batch_id", batchId);
             end.put("status", derived.name());
-            end.put("report_id", null);
+            end.put("report_id", reportId.toString());
             appendEvent(connection, tenantId, batchId, "end", end);
         }
     }

@@ -277,9 +277,26 @@ public final class FrostbyteNode implements AutoCloseable {
                                 .withTimeout(
                                         Duration.ofSeconds(config.effective().integer("parse.timeout_seconds"))),
                         b.model,
-                        b.index));
+                        b.index,
+                        push(b, io.frostbyte.server.pipeline.Pipeline.cpuPool())));
             }
             allHandlers.putAll(handlers);
+            if (config.server().role().runsWorkers()) {
+                push(
+                        b,
+                        new io.frostbyte.server.report.AcceptanceReports(
+                                        new PostgresBatches(dataSource, clock),
+                                        new io.frostbyte.postgres.PostgresReports(dataSource),
+                                        new io.frostbyte.postgres.PostgresDocumentStore(b.tenantDatabases),
+                                        b.objects,
+                                        b.auditLog,
+                                        b.database.database(),
+                                        clock,
+                                        b.model.modelId(),
+                                        b.model.version(),
+                                        b.model.dimension())
+                                .start(Duration.ofMillis(500)));
+            }
             allHandlers.put(
                     Stage.EXPORT,
                     new AuditExportJob(
@@ -400,6 +417,7 @@ public final class FrostbyteNode implements AutoCloseable {
         IngestController ingest = new IngestController(
                 intake,
                 batchStore,
+                new io.frostbyte.postgres.PostgresReports(database.database().dataSource()),
                 b.lifecycle::find,
                 cache,
                 config.intake().maxRequestGb(),

@@ -28,6 +28,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +43,12 @@ import org.slf4j.LoggerFactory;
  * Nothing is downloaded: the model comes from a directory ({@link #fromDirectory}) or, for the default {@code
  * minilm-384} profile, from the classpath of its Maven artifact ({@link #miniLmL6V2Quantized}).
  *
- * <p>Each {@link #embedDocuments} call is one inference over the padded batch. A text longer than the descriptor's
- * {@code max_tokens} is cut to the window and flagged. Thread-safe; {@link #close()} releases the native session.
+ * <p>In the default {@link InferenceMode#PER_TEXT} mode every text is one unpadded inference on a single-threaded
+ * session, and the texts of an {@link #embedDocuments} call run on up to {@code threads} threads at once (the caller's
+ * plus a private pool): a vector depends on its text alone, bit for bit, whatever the batch, its order or the thread
+ * count. {@link InferenceMode#PADDED_BATCH} is one inference over the padded batch on a session with {@code threads}
+ * intra-op threads. A text longer than the descriptor's {@code max_tokens} is cut to the window and flagged.
+ * Thread-safe; {@link #close()} stops the pool and releases the native session.
  */
 public final class OnnxEmbeddingModel implements EmbeddingModel, AutoCloseable {
     /** Most texts per call ({@code embedding.batch_size} is 1 to 256). */
@@ -57,18 +68,18 @@ public final class OnnxEmbeddingModel implements EmbeddingModel, AutoCloseable {
     private final Set<String> inputNames;
     private final String outputName;
     private final InferenceMode mode;
+    private final int threads;
+    /** Runs per-text inferences beside the calling thread; null when {@code threads} is 1 or batches are padded. */
+    private final ExecutorService workers;
 
     private OnnxEmbeddingModel(
-            OnnxModelDescriptor descriptor,
-            byte[] model,
-            InputStream tokenizerJson,
-            int intraOpThreads,
-            InferenceMode mode) {
+            OnnxModelDescriptor descriptor, byte[] model, InputStream tokenizerJson, int threads, InferenceMode mode) {
         this.descriptor = requireNonNull(descriptor, "descriptor is null");
         this.mode = requireNonNull(mode, "mode is null");
-        if (intraOpThreads < 1 || intraOpThreads > 256) {
-            throw new IllegalArgumentException("intraOpThreads must be in [1, 256]: " + intraOpThreads);
+        if (threads < 1 || threads > 256) {
+            throw new IllegalArgumentException("threads must be in [1, 256]: " + threads);
         }
+        this.threads = threads;
         String actual = sha256(model);
         if (!actual.equals(descriptor.sha256())) {
             throw new FrostbyteException(
@@ -89,8 +100,13 @@ public final class OnnxEmbeddingModel implements EmbeddingModel, AutoCloseable {
                             "addSpecialTokens", "true"));
             this.environment = OrtEnvironment.getEnvironment();
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-                options.setIntraOpNumThreads(intraOpThreads);
+                // one unpadded text is too small to split across cores well (and idle intra-op threads spin):
+                // per-text inference parallelizes across texts instead
+                options.setIntraOpNumThreads(mode == InferenceMode.PER_TEXT ? 1 : threads);
                 options.setInterOpNumThreads(1);
+                // spinning intra-op threads burn cores other work (or other processes) could use between ops
+                options.addConfigEntry("session.intra_op.allow_spinning", "0");
+                options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
                 loadedSession = environment.createSession(model, options);
             }
             this.inputNames = Set.copyOf(loadedSession.getInputNames());
@@ -115,16 +131,33 @@ public final class OnnxEmbeddingModel implements EmbeddingModel, AutoCloseable {
         }
         this.tokenizer = loadedTokenizer;
         this.session = loadedSession;
+        this.workers = mode == InferenceMode.PER_TEXT && threads > 1 ? workerPool(threads - 1) : null;
         LOG.info(
-                "embedding model {} {} loaded: dimension {}, window {} tokens, {} ms",
+                "embedding model {} {} loaded: dimension {}, window {} tokens, {} threads, {}, {} ms",
                 descriptor.name(),
                 descriptor.version(),
                 descriptor.dimensions(),
                 descriptor.maxTokens(),
+                threads,
+                mode,
                 (System.nanoTime() - started) / 1_000_000);
     }
 
-    /** The default {@code minilm-384} profile: model and tokenizer from the Maven artifact, descriptor built in. */
+    private static ExecutorService workerPool(int size) {
+        AtomicInteger counter = new AtomicInteger();
+        return Executors.newFixedThreadPool(size, runnable -> {
+            Thread thread = new Thread(runnable, "frostbyte-onnx-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * The default {@code minilm-384} profile: model and tokenizer from the Maven artifact, descriptor built in.
+     *
+     * @param intraOpThreads how many threads one call may keep busy, 1 to 256 (texts run in parallel, see the class
+     *     comment)
+     */
     public static OnnxEmbeddingModel miniLmL6V2Quantized(int intraOpThreads) {
         return miniLmL6V2Quantized(intraOpThreads, InferenceMode.PER_TEXT);
     }
@@ -235,14 +268,9 @@ public final class OnnxEmbeddingModel implements EmbeddingModel, AutoCloseable {
         switch (mode) {
             case PER_TEXT -> {
                 for (int i = 0; i < batch; i++) {
-                    Encoding encoding = encodings[i];
-                    cut[i] |= encoding.exceedMaxLength();
-                    int length = realLength(encoding.getAttentionMask());
-                    long[] ids = java.util.Arrays.copyOf(encoding.getIds(), length);
-                    long[] mask = java.util.Arrays.copyOf(encoding.getAttentionMask(), length);
-                    long[] types = java.util.Arrays.copyOf(encoding.getTypeIds(), length);
-                    pooled[i] = infer(ids, mask, types, 1, length)[0];
+                    cut[i] |= encodings[i].exceedMaxLength();
                 }
+                inferEach(encodings, pooled);
             }
             case PADDED_BATCH -> {
                 int length = encodings[0].getIds().length;
@@ -275,6 +303,61 @@ public final class OnnxEmbeddingModel implements EmbeddingModel, AutoCloseable {
             }
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * One unpadded inference per encoding into {@code pooled}, spread over the calling thread and up to {@code threads
+     * - 1} workers that take the next text as they finish one.
+     */
+    private void inferEach(Encoding[] encodings, float[][] pooled) {
+        AtomicInteger next = new AtomicInteger();
+        Runnable drain = () -> {
+            for (int i = next.getAndIncrement(); i < encodings.length; i = next.getAndIncrement()) {
+                pooled[i] = inferAlone(encodings[i]);
+            }
+        };
+        int helpers = workers == null ? 0 : Math.min(threads, encodings.length) - 1;
+        List<Future<?>> running = new ArrayList<>(helpers);
+        try {
+            for (int h = 0; h < helpers; h++) {
+                running.add(workers.submit(drain));
+            }
+            drain.run();
+            for (Future<?> future : running) {
+                future.get();
+            }
+        } catch (RejectedExecutionException e) {
+            throw new FrostbyteException(
+                    ErrorCode.EMBED_FAILED, "embedding model " + descriptor.name() + " is closed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FrostbyteException(ErrorCode.EMBED_FAILED, "interrupted while embedding a batch", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw new FrostbyteException(ErrorCode.EMBED_FAILED, "embedding a batch failed", e.getCause());
+        } finally {
+            // on failure, stop the other workers from starting further texts; none outlives this call's arrays
+            next.set(encodings.length);
+            for (Future<?> future : running) {
+                try {
+                    future.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException | java.util.concurrent.CancellationException ignored) {
+                    // reported above, or the batch already failed
+                }
+            }
+        }
+    }
+
+    private float[] inferAlone(Encoding encoding) {
+        int length = realLength(encoding.getAttentionMask());
+        long[] ids = java.util.Arrays.copyOf(encoding.getIds(), length);
+        long[] mask = java.util.Arrays.copyOf(encoding.getAttentionMask(), length);
+        long[] types = java.util.Arrays.copyOf(encoding.getTypeIds(), length);
+        return infer(ids, mask, types, 1, length)[0];
     }
 
     /** Tokens before the right padding. */
@@ -344,6 +427,16 @@ public final class OnnxEmbeddingModel implements EmbeddingModel, AutoCloseable {
 
     @Override
     public void close() {
+        if (workers != null) {
+            workers.shutdown();
+            try {
+                if (!workers.awaitTermination(30, TimeUnit.SECONDS)) {
+                    LOG.warn("embedding workers still running after 30 s; closing the session anyway");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         closeQuietly(session, tokenizer);
     }
 

@@ -133,6 +133,46 @@ class OnnxEmbeddingModelTest {
     }
 
     @Test
+    void gives_bit_identical_vectors_with_one_thread_and_with_parallel_workers_in_any_batch_order() {
+        List<String> texts = new ArrayList<>(paragraphs.values()).subList(0, 32);
+        List<String> reversed = new ArrayList<>(texts);
+        Collections.reverse(reversed);
+        try (OnnxEmbeddingModel sequential = OnnxEmbeddingModel.miniLmL6V2Quantized(1);
+                OnnxEmbeddingModel parallel = OnnxEmbeddingModel.miniLmL6V2Quantized(3)) {
+            List<Embedding> one = sequential.embedDocuments(texts);
+            List<Embedding> three = parallel.embedDocuments(reversed);
+
+            for (int i = 0; i < texts.size(); i++) {
+                Embedding fromParallel = three.get(texts.size() - 1 - i);
+                assertThat(fromParallel).as("text %d", i).isEqualTo(one.get(i));
+                assertThat(Vectors.sha256Hex(fromParallel.vector()))
+                        .as("text %d", i)
+                        .isEqualTo(Vectors.sha256Hex(one.get(i).vector()));
+            }
+        }
+    }
+
+    @Test
+    void embeds_batches_from_concurrent_callers_to_the_vectors_each_text_gets_alone() throws Exception {
+        List<String> texts = new ArrayList<>(paragraphs.values()).subList(40, 56);
+        List<Embedding> alone = texts.stream()
+                .map(t -> model.embedDocuments(List.of(t)).getFirst())
+                .toList();
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<List<Embedding>>> results = new ArrayList<>();
+            for (int c = 0; c < 3; c++) {
+                results.add(callers.submit(() -> model.embedDocuments(texts)));
+            }
+            for (java.util.concurrent.Future<List<Embedding>> result : results) {
+                assertThat(result.get()).containsExactlyElementsOf(alone);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
     void keeps_padded_batches_close_to_single_results_but_not_exact() {
         List<String> texts = new ArrayList<>(paragraphs.values()).subList(0, 8);
         try (OnnxEmbeddingModel padded = OnnxEmbeddingModel.miniLmL6V2Quantized(2, InferenceMode.PADDED_BATCH)) {

@@ -136,6 +136,16 @@ public final class ApiRoutes {
                         404,
                         429),
                 ingest(
+                        get(INGEST + "/batch/{batch_id}/report", i::report)
+                                .operation(
+                                        "getBatchReport",
+                                        "The acceptance report (format json, md, csv or html; version)"),
+                        false,
+                        200,
+                        400,
+                        404,
+                        409),
+                ingest(
                         get(INGEST + "/receipt/{receipt_id}", i::receipt)
                                 .operation("getReceipt", "A signed file receipt"),
                         false,

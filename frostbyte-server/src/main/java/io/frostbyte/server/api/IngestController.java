@@ -54,6 +54,7 @@ public final class IngestController {
 
     private final IntakeService intake;
     private final PostgresBatches batches;
+    private final io.frostbyte.postgres.PostgresReports reports;
     private final Function<TenantId, Optional<TenantRecord>> tenants;
     private final TenantStateCache cache;
     private final int maxRequestGb;
@@ -72,6 +73,7 @@ public final class IngestController {
     public IngestController(
             IntakeService intake,
             PostgresBatches batches,
+            io.frostbyte.postgres.PostgresReports reports,
             Function<TenantId, Optional<TenantRecord>> tenants,
             TenantStateCache cache,
             int maxRequestGb,
@@ -81,6 +83,7 @@ public final class IngestController {
             Duration maxStream) {
         this.intake = requireNonNull(intake, "intake is null");
         this.batches = requireNonNull(batches, "batches is null");
+        this.reports = requireNonNull(reports, "reports is null");
         this.tenants = requireNonNull(tenants, "tenants is null");
         this.cache = requireNonNull(cache, "cache is null");
         this.maxRequestGb = maxRequestGb;
@@ -197,6 +200,62 @@ public final class IngestController {
         data.put("files", files);
         data.put("report_id", view.reportId().map(UUID::toString).orElse(null));
         Responses.ok(ctx, data);
+    }
+
+    /** The batch's acceptance report (spec/11 §11.2) as {@code json} (default), {@code md}, {@code csv} or {@code html}. */
+    public void report(Context ctx) throws JsonProcessingException {
+        TenantId tenantId = TenantAdminController.pathTenant(ctx);
+        String batchId = ctx.pathParam("batch_id");
+        String format = Optional.ofNullable(ctx.queryParam("format")).orElse("json");
+        if (!List.of("json", "md", "csv", "html").contains(format)) {
+            throw new FrostbyteException(
+                    ErrorCode.VALIDATION_ERROR,
+                    "Unknown report format.",
+                    List.of(new FrostbyteException.ErrorDetail("format", null, "json, md, csv or html")));
+        }
+        Optional<Integer> version =
+                Optional.ofNullable(ctx.queryParam("version")).map(raw -> intValue("version", raw));
+        BatchView view = view(tenantId, batchId);
+        var stored = reports.find(tenantId, batchId, version);
+        if (stored.isEmpty()) {
+            if (version.isPresent() && view.status().terminal()) {
+                throw notFound("No report of this version.");
+            }
+            throw new FrostbyteException(
+                    ErrorCode.RESOURCE_NOT_READY,
+                    view.status().terminal()
+                            ? "The report is being generated; retry in a moment."
+                            : "The batch is still processing; its report is generated when every file is done.");
+        }
+        JsonNode report = Json.mapper().readTree(stored.get().json());
+        switch (format) {
+            case "md" ->
+                ctx.contentType("text/markdown; charset=utf-8")
+                        .result(io.frostbyte.server.report.ReportFormats.markdown(report));
+            case "csv" ->
+                ctx.contentType("text/csv; charset=utf-8")
+                        .header("Content-Disposition", "attachment; filename=\"report-" + batchId + ".csv\"")
+                        .result(io.frostbyte.server.report.ReportFormats.csv(report));
+            case "html" ->
+                ctx.contentType("text/html; charset=utf-8")
+                        .result(io.frostbyte.server.report.ReportFormats.html(report));
+            default -> Responses.ok(ctx, report);
+        }
+    }
+
+    private static int intValue(String name, String raw) {
+        try {
+            int value = Integer.parseInt(raw);
+            if (value >= 1) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new FrostbyteException(
+                ErrorCode.VALIDATION_ERROR,
+                "Invalid query parameter " + name + ".",
+                List.of(new FrostbyteException.ErrorDetail(name, null, "a positive integer")));
     }
 
     public void receipt(Context ctx) throws JsonProcessingException {

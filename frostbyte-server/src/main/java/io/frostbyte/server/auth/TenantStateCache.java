@@ -41,7 +41,12 @@ public final class TenantStateCache implements AutoCloseable {
     public TenantStateCache start() {
         refresh();
         running = true;
-        refresher = Thread.ofVirtual().name("tenant-state-cache").start(this::refreshLoop);
+        // a platform thread at high priority: CPU-bound pipeline work must never make the kill-switch view stale
+        refresher = Thread.ofPlatform()
+                .name("tenant-state-cache")
+                .daemon()
+                .priority(Thread.MAX_PRIORITY)
+                .start(this::refreshLoop);
         return this;
     }
 

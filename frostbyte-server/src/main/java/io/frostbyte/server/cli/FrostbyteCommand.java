@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
             AuditCommand.class,
             ParseCommand.class,
             PolicyCommand.class,
-            ProofCommand.class
+            ProofCommand.class,
+            IngestCommand.class
         })
 public final class FrostbyteCommand implements Runnable {
     @CommandLine.Spec

@@ -47,7 +47,8 @@ public final class Pipeline {
             DocumentParser parser,
             ParseLimits limits,
             EmbeddingModel model,
-            VectorIndex index) {
+            VectorIndex index,
+            java.util.concurrent.ExecutorService cpu) {
         StageContext context = new StageContext(
                 objects, documents, store, batches, audit, jobs, control, tenants, clock, pipelineVersion);
         DocumentClassifier classifier = new DocumentClassifier(
@@ -57,10 +58,48 @@ public final class Pipeline {
                         model.modelId() + "@" + model.version(),
                         PrototypeClassifier.defaultDescriptions()));
         Map<Stage, JobHandler> handlers = new EnumMap<>(Stage.class);
-        handlers.put(Stage.PARSE, new ParseStage(context, parser, limits, PolicyStage.VERSION));
-        handlers.put(Stage.POLICY, new PolicyStage(context, parser, limits, classifier));
-        handlers.put(Stage.EMBED, new EmbedStage(context, model, index));
-        handlers.put(Stage.INDEX, new IndexStage(context, index, model.dimension(), INDEX_VERSION));
+        handlers.put(Stage.PARSE, onCpuPool(new ParseStage(context, parser, limits, PolicyStage.VERSION), cpu));
+        handlers.put(Stage.POLICY, onCpuPool(new PolicyStage(context, parser, limits, classifier), cpu));
+        handlers.put(Stage.EMBED, onCpuPool(new EmbedStage(context, model, index), cpu));
+        handlers.put(Stage.INDEX, onCpuPool(new IndexStage(context, index, model.dimension(), INDEX_VERSION), cpu));
         return handlers;
+    }
+
+    /**
+     * A pool of platform threads, one per core, for the stages' CPU-bound work. Worker-pool jobs run on virtual
+     * threads, which are never preempted: parsing or embedding on them would starve the HTTP server's virtual threads
+     * on a small machine. The job's virtual thread waits (unmounted) while a platform thread works, and the operating
+     * system shares the cores fairly.
+     */
+    public static java.util.concurrent.ExecutorService cpuPool() {
+        int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return java.util.concurrent.Executors.newFixedThreadPool(
+                cores,
+                runnable -> Thread.ofPlatform()
+                        .name("pipeline-cpu-" + n.incrementAndGet())
+                        .daemon()
+                        .unstarted(runnable));
+    }
+
+    private static JobHandler onCpuPool(JobHandler handler, java.util.concurrent.ExecutorService cpu) {
+        return job -> {
+            java.util.concurrent.Future<?> work = cpu.submit(() -> {
+                handler.handle(job);
+                return null;
+            });
+            try {
+                work.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof Exception cause) {
+                    throw cause;
+                }
+                throw e;
+            } catch (InterruptedException e) {
+                work.cancel(true);
+                Thread.currentThread().interrupt();
+                throw e;
+            }
+        };
     }
 }

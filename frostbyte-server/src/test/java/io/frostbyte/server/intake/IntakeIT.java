@@ -146,6 +146,7 @@ class IntakeIT {
         return response.json().path("data");
     }
 
+    /** The tenant's intake objects (raw, quarantine, staging); pipeline outputs are left out. */
     private static List<String> objects(TenantId tenant) throws IOException {
         Path root = dataDir.resolve("tenants").resolve(tenant.value()).resolve("objects");
         if (!Files.exists(root)) {
@@ -154,6 +155,8 @@ class IntakeIT {
         try (Stream<Path> files = Files.walk(root)) {
             return files.filter(Files::isRegularFile)
                     .map(path -> root.relativize(path).toString())
+                    .filter(path ->
+                            path.startsWith("raw/") || path.startsWith("quarantine/") || path.startsWith("staging/"))
                     .sorted()
                     .toList();
         }
@@ -259,12 +262,12 @@ class IntakeIT {
 
         // batch status: intake completed, the rest queued
         JsonNode status = data(api.get("/api/v1/ingest/acme-corp/batch/batch-good-001", token));
-        assertThat(status.path("status").asText()).isEqualTo("RECEIVED");
-        assertThat(status.path("summary").path("queued").asInt()).isEqualTo(5);
+        // the workers may already be at it: intake is done, every file is on its way to the index
+        assertThat(status.path("status").asText()).isIn("RECEIVED", "PROCESSING", "COMPLETED");
+        assertThat(status.path("summary").path("total_files").asInt()).isEqualTo(5);
         JsonNode first = status.path("files").get(0);
-        assertThat(first.path("current_stage").asText()).isEqualTo("parse");
         assertThat(first.path("stages").path("intake").asText()).isEqualTo("completed");
-        assertThat(first.path("stages").path("parse").asText()).isEqualTo("queued");
+        assertThat(first.path("file_status").asText()).isIn("queued", "processing", "indexed");
 
         assertThat(parseJobs(ACME)).isGreaterThanOrEqualTo(5);
         assertThat(count(
@@ -781,7 +784,8 @@ class IntakeIT {
         assertThat(all.body())
                 .contains("event: stage\ndata: {\"at\":")
                 .contains("\"error_code\":\"CHECKSUM_MISMATCH\"")
-                .contains("event: end\ndata: {\"batch_id\":\"batch-events\",\"report_id\":null,\"status\":\"FAILED\"}");
+                .containsPattern("event: end\ndata: \\{\"batch_id\":\"batch-events\",\"report_id\":\"[0-9a-f-]{36}\","
+                        + "\"status\":\"FAILED\"\\}");
         assertThat(after.body()).contains("id: 3\n").doesNotContain("id: 1\n").doesNotContain("id: 2\n");
         assertThat(api.get("/api/v1/ingest/acme-corp/batch/no-such-batch/events", token)
                         .status())

@@ -332,6 +332,63 @@ class PipelineIT {
         assertThat(generation.path("answer").asText()).contains("[chk_");
     }
 
+    @Test
+    void the_acceptance_report_lists_every_file_with_its_issues_and_remediation_in_four_formats() throws Exception {
+        a_batch_is_indexed_once();
+        String token = token();
+        String base = "/api/v1/ingest/pipeline-co/batch/batch-e2e/report";
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.get(base, token).status() == 200);
+
+        JsonNode report = api.get(base, token).json().path("data");
+
+        assertThat(report.path("batch_status").asText()).isEqualTo("COMPLETED_WITH_ERRORS");
+        assertThat(report.path("version").asInt()).isEqualTo(1);
+        assertThat(report.path("files").size()).isEqualTo(5);
+        assertThat(report.path("summary").path("files").path("submitted").asInt())
+                .isEqualTo(5);
+        assertThat(report.path("summary").path("chunks").path("indexed").asInt())
+                .isPositive();
+        JsonNode customer = report.path("files").get(3);
+        assertThat(customer.path("issues").findValuesAsText("type")).contains("PII_REDACTED");
+        assertThat(customer.path("policy").path("pii_types_found").toString()).contains("EMAIL");
+        JsonNode release = report.path("files").get(4);
+        assertThat(release.path("file_status").asText()).isEqualTo("quarantined");
+        JsonNode injection = release.path("issues").get(release.path("issues").size() - 1);
+        assertThat(injection.path("type").asText()).isEqualTo("INJECTION_HIGH_SCORE");
+        assertThat(injection.path("remediation").asText()).contains("instructions to an AI system");
+        assertThat(injection.path("escalation").asText()).isEqualTo("support");
+        for (JsonNode file : report.path("files")) {
+            for (JsonNode issue : file.path("issues")) {
+                assertThat(issue.path("remediation").asText())
+                        .as(issue.toString())
+                        .isNotBlank();
+            }
+        }
+        assertThat(report.path("report_sha256").asText()).hasSize(64);
+
+        ApiClient.Response markdown = api.get(base + "?format=md", token);
+        ApiClient.Response csv = api.get(base + "?format=csv", token);
+        ApiClient.Response html = api.get(base + "?format=html", token);
+        assertThat(markdown.body())
+                .startsWith("# Acceptance report: batch batch-e2e")
+                .contains("INJECTION\\_HIGH\\_SCORE");
+        assertThat(csv.body().lines()).hasSize(6);
+        assertThat(html.header("Content-Type")).startsWith("text/html");
+        assertThat(html.body()).contains("<table>").contains("release.txt");
+        assertThat(api.get(base + "?format=pdf", token).errorCode()).isEqualTo("VALIDATION_ERROR");
+
+        try (Connection control = node.database().database().dataSource().getConnection();
+                PreparedStatement select = control.prepareStatement(
+                        "SELECT details->>'report_sha256' FROM audit_events WHERE tenant_id = 'pipeline-co'"
+                                + " AND event_type = 'BATCH_COMPLETED' AND resource_id = 'batch-e2e'")) {
+            try (ResultSet rows = select.executeQuery()) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getString(1))
+                        .isEqualTo(report.path("report_sha256").asText());
+            }
+        }
+    }
+
     private static boolean indexed;
 
     private static synchronized void a_batch_is_indexed_once() throws Exception {
