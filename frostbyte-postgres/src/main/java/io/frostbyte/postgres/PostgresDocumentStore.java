@@ -118,6 +118,31 @@ public final class PostgresDocumentStore {
         });
     }
 
+    /**
+     * Sets a document's label after a human review (spec/03 §3.5): the document and its chunks get the label,
+     * confidence 1.0, status {@code final}; the chunks with vectors are returned for the index payload update.
+     */
+    public List<ChunkRow> relabel(TenantId tenantId, String docId, String label, Instant at) {
+        Jdbc.inTransaction(databases.dataSource(tenantId), connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE documents SET classification = ?, classification_confidence = '1.000',"
+                            + " classification_status = 'final', updated_at = ? WHERE doc_id = ?")) {
+                update.setString(1, label);
+                Jdbc.setInstant(update, 2, at);
+                update.setString(3, docId);
+                update.executeUpdate();
+            }
+            try (PreparedStatement update =
+                    connection.prepareStatement("UPDATE chunks SET classification = ? WHERE doc_id = ?")) {
+                update.setString(1, label);
+                update.setString(2, docId);
+                update.executeUpdate();
+            }
+            return null;
+        });
+        return chunks(tenantId, docId);
+    }
+
     /** The document's chunks in order, with vectors where stored. */
     public List<ChunkRow> chunks(TenantId tenantId, String docId) {
         return Jdbc.inTransaction(databases.dataSource(tenantId), true, connection -> {

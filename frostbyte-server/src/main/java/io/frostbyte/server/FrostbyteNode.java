@@ -52,6 +52,7 @@ import io.frostbyte.server.api.ApiRoutes;
 import io.frostbyte.server.api.AuditController;
 import io.frostbyte.server.api.IngestController;
 import io.frostbyte.server.api.QueryController;
+import io.frostbyte.server.api.ReviewController;
 import io.frostbyte.server.api.SystemController;
 import io.frostbyte.server.api.TenantAdminController;
 import io.frostbyte.server.auth.Authenticator;
@@ -439,6 +440,15 @@ public final class FrostbyteNode implements AutoCloseable {
                         io.frostbyte.server.pipeline.Pipeline.INDEX_VERSION),
                 new io.frostbyte.postgres.PostgresDocumentStore(b.tenantDatabases),
                 b.lifecycle::find);
+        ReviewController reviews = new ReviewController(
+                new io.frostbyte.postgres.PostgresReviews(database.database().dataSource()),
+                new io.frostbyte.postgres.PostgresDocumentStore(b.tenantDatabases),
+                new PostgresTenantDocuments(b.tenantDatabases),
+                b.index,
+                b.objects,
+                b.auditLog,
+                database.database(),
+                clock);
         routes.set(ApiRoutes.build(
                 system,
                 admin,
@@ -446,6 +456,7 @@ public final class FrostbyteNode implements AutoCloseable {
                 auditApi,
                 ingest,
                 query,
+                reviews,
                 config.server().metricsBind().isEmpty()));
         if (config.server().metricsBind().isPresent()) {
             try {

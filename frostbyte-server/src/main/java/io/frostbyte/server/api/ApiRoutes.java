@@ -22,6 +22,7 @@ public final class ApiRoutes {
             AuditController audit,
             IngestController ingest,
             QueryController query,
+            ReviewController reviews,
             boolean metricsOnApiPort) {
         List<Route> routes = new java.util.ArrayList<>(List.of(
                 get("/health", system::health)
@@ -68,6 +69,7 @@ public final class ApiRoutes {
                         .build()));
         routes.addAll(ingestRoutes(ingest));
         routes.addAll(queryRoutes(query));
+        routes.addAll(reviewRoutes(reviews));
         routes.addAll(tenantRoutes(tenants));
         routes.addAll(auditRoutes(audit));
         if (metricsOnApiPort) {
@@ -187,6 +189,35 @@ public final class ApiRoutes {
                         get(QUERY + "/chunk/{chunk_id}", q::chunk)
                                 .operation("getChunk", "An indexed chunk with its enrichment and embedding"),
                         200,
+                        404));
+    }
+
+    private static List<Route> reviewRoutes(ReviewController r) {
+        return List.of(
+                ingest(
+                        get(INGEST + "/reviews", r::list).operation("listReviews", "The classification review queue"),
+                        true,
+                        200,
+                        400),
+                ingest(
+                        post(INGEST + "/reviews/{review_id}/resolve", r::resolve)
+                                .operation("resolveReview", "Set a document's classification (human override)")
+                                .requestBody("ResolveReviewRequest"),
+                        true,
+                        200,
+                        400,
+                        404,
+                        409,
+                        413,
+                        415),
+                admin(
+                        get("/api/v1/admin/tenants/{tenant_id}/documents/{doc_id}/redactions", r::redactions)
+                                .operation(
+                                        "getRedactionOriginals",
+                                        "Redaction originals of a document (reason required; audited)"),
+                        null,
+                        200,
+                        400,
                         404));
     }
 

@@ -189,6 +189,13 @@ public final class OpenApiDocument {
                                 "provision", Map.of("type", "boolean", "default", true),
                                 "config", Map.of("type", "object"))));
         schemas.put(
+                "ResolveReviewRequest",
+                object(
+                        List.of("classification"),
+                        Map.of(
+                                "classification", Map.of("type", "string"),
+                                "note", Map.of("type", "string", "maxLength", 500))));
+        schemas.put(
                 "SearchRequest",
                 object(
                         List.of("query_text"),

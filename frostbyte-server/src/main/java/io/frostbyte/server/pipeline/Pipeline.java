@@ -59,7 +59,16 @@ public final class Pipeline {
                         PrototypeClassifier.defaultDescriptions()));
         Map<Stage, JobHandler> handlers = new EnumMap<>(Stage.class);
         handlers.put(Stage.PARSE, onCpuPool(new ParseStage(context, parser, limits, PolicyStage.VERSION), cpu));
-        handlers.put(Stage.POLICY, onCpuPool(new PolicyStage(context, parser, limits, classifier), cpu));
+        handlers.put(
+                Stage.POLICY,
+                onCpuPool(
+                        new PolicyStage(
+                                context,
+                                parser,
+                                limits,
+                                classifier,
+                                new io.frostbyte.postgres.PostgresReviews(control.dataSource())),
+                        cpu));
         handlers.put(Stage.EMBED, onCpuPool(new EmbedStage(context, model, index), cpu));
         handlers.put(Stage.INDEX, onCpuPool(new IndexStage(context, index, model.dimension(), INDEX_VERSION), cpu));
         return handlers;

@@ -74,8 +74,15 @@ public final class PolicyStage implements JobHandler {
     private final DocumentParser parser;
     private final ParseLimits limits;
     private final DocumentClassifier classifier;
+    private final io.frostbyte.postgres.PostgresReviews reviews;
 
-    PolicyStage(StageContext context, DocumentParser parser, ParseLimits limits, DocumentClassifier classifier) {
+    PolicyStage(
+            StageContext context,
+            DocumentParser parser,
+            ParseLimits limits,
+            DocumentClassifier classifier,
+            io.frostbyte.postgres.PostgresReviews reviews) {
+        this.reviews = requireNonNull(reviews, "reviews is null");
         this.context = requireNonNull(context, "context is null");
         this.parser = requireNonNull(parser, "parser is null");
         this.limits = requireNonNull(limits, "limits is null");
@@ -200,7 +207,7 @@ public final class PolicyStage implements JobHandler {
                 config.classificationThreshold(),
                 config.classificationReviewEnabled());
         String label = classification.label().wireName();
-        String status = classification.needsReview() ? "pending_review" : "auto";
+        String status = classification.needsReview() ? "pending_review" : "final";
 
         List<ChunkRow> rows = new ArrayList<>();
         int quarantined = 0;
@@ -343,6 +350,21 @@ public final class PolicyStage implements JobHandler {
                     "success",
                     Optional.of(injectionEvent.eventId()),
                     classified);
+            if (classification.needsReview()) {
+                reviews.open(
+                        connection,
+                        io.frostbyte.core.Uuid7.random(),
+                        job.tenantId(),
+                        docId,
+                        label,
+                        CanonicalJson.write(classification.candidates().stream()
+                                .map(candidate -> Map.<String, Object>of(
+                                        "label", candidate.label().wireName(),
+                                        "confidence", score(candidate.confidence())))
+                                .toList()),
+                        classification.classifierVersion(),
+                        context.clock().instant());
+            }
             if (allQuarantined) {
                 context.batches()
                         .stageChanged(

@@ -71,7 +71,8 @@ class PipelineIT {
                 "/api/v1/admin/tenants",
                 admin,
                 "{\"tenant_id\":\"pipeline-co\",\"tenant_name\":\"Pipeline Co\",\"contact_email\":\"ops@example.com\","
-                        + "\"tier\":\"standard\",\"config\":{\"pii_types\":[\"SSN\",\"EMAIL\",\"PHONE\"]}}");
+                        + "\"tier\":\"standard\",\"config\":{\"pii_types\":[\"SSN\",\"EMAIL\",\"PHONE\"],"
+                        + "\"classification_threshold\":0.99}}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> api.get("/api/v1/admin/tenants/pipeline-co", admin)
@@ -387,6 +388,101 @@ class PipelineIT {
                         .isEqualTo(report.path("report_sha256").asText());
             }
         }
+    }
+
+    @Test
+    void an_unclear_classification_is_queued_for_review_and_a_resolution_relabels_document_chunks_and_index()
+            throws Exception {
+        a_batch_is_indexed_once();
+        String token = tenantAdmin();
+        JsonNode queue = api.get("/api/v1/ingest/pipeline-co/reviews", token).json();
+        assertThat(queue.path("data").path("reviews").size())
+                .as(queue.toString())
+                .isPositive();
+        JsonNode review = queue.path("data").path("reviews").get(0);
+        assertThat(review.path("status").asText()).isEqualTo("pending");
+        assertThat(review.path("current_label").asText()).isEqualTo("other");
+        String reviewId = review.path("review_id").asText();
+        String docId = review.path("doc_id").asText();
+
+        ApiClient.Response resolved = api.postJson(
+                "/api/v1/ingest/pipeline-co/reviews/" + reviewId + "/resolve",
+                token,
+                "{\"classification\":\"legal_filing\",\"note\":\"checked by hand\"}");
+        ApiClient.Response again = api.postJson(
+                "/api/v1/ingest/pipeline-co/reviews/" + reviewId + "/resolve",
+                token,
+                "{\"classification\":\"invoice\"}");
+        ApiClient.Response badLabel = api.postJson(
+                "/api/v1/ingest/pipeline-co/reviews/" + reviewId + "/resolve", token, "{\"classification\":\"memo\"}");
+
+        assertThat(resolved.status()).as(resolved.body()).isEqualTo(200);
+        assertThat(resolved.json().path("data").path("resolved_label").asText()).isEqualTo("legal_filing");
+        assertThat(again.errorCode()).isEqualTo("INVALID_STATE_TRANSITION");
+        assertThat(badLabel.errorCode()).isEqualTo("VALIDATION_ERROR");
+        JsonNode document = api.get("/api/v1/query/pipeline-co/document/" + docId, token)
+                .json()
+                .path("data");
+        assertThat(document.path("classification").asText()).isEqualTo("legal_filing");
+        assertThat(document.path("classification_status").asText()).isEqualTo("final");
+        JsonNode filtered = api.postJson(
+                        "/api/v1/query/pipeline-co/search",
+                        token,
+                        "{\"query_text\":\"document\",\"mode\":\"keyword\",\"top_k\":50,"
+                                + "\"filters\":{\"classification\":\"legal_filing\"}}")
+                .json()
+                .path("data")
+                .path("chunks");
+        for (JsonNode chunk : filtered) {
+            assertThat(chunk.path("doc_id").asText()).isEqualTo(docId);
+            assertThat(chunk.path("classification").asText()).isEqualTo("legal_filing");
+        }
+        try (Connection control = node.database().database().dataSource().getConnection();
+                PreparedStatement select =
+                        control.prepareStatement("SELECT count(*) FROM audit_events WHERE tenant_id = 'pipeline-co'"
+                                + " AND event_type = 'REVIEW_RESOLVED' AND resource_id = ?"
+                                + " AND details::text NOT LIKE '%checked by hand%'")) {
+            select.setString(1, reviewId);
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                assertThat(rows.getLong(1)).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void redaction_originals_are_readable_only_by_the_admin_with_a_reason_and_the_access_is_audited() throws Exception {
+        a_batch_is_indexed_once();
+        JsonNode batch = api.get("/api/v1/ingest/pipeline-co/batch/batch-e2e", tenantAdmin())
+                .json()
+                .path("data");
+        String customerDoc = batch.path("files").get(3).path("doc_id").asText();
+        String path = "/api/v1/admin/tenants/pipeline-co/documents/" + customerDoc + "/redactions";
+
+        ApiClient.Response noReason = api.get(path, admin);
+        ApiClient.Response tenantToken = api.get(path + "?reason=audit+of+a+customer+complaint", tenantAdmin());
+        ApiClient.Response granted = api.get(path + "?reason=audit+of+a+customer+complaint", admin);
+
+        assertThat(noReason.errorCode()).isEqualTo("VALIDATION_ERROR");
+        assertThat(tenantToken.status()).isEqualTo(403);
+        assertThat(granted.status()).as(granted.body()).isEqualTo(200);
+        assertThat(granted.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(granted.body()).contains("john.smith@vendor.example").contains("\"type\":\"EMAIL\"");
+        try (Connection control = node.database().database().dataSource().getConnection();
+                PreparedStatement select =
+                        control.prepareStatement("SELECT count(*) FROM audit_events WHERE tenant_id = 'pipeline-co'"
+                                + " AND event_type = 'REDACTION_ORIGINALS_ACCESSED' AND resource_id = ?"
+                                + " AND details::text NOT LIKE '%complaint%' AND details::text NOT LIKE '%john%'")) {
+            select.setString(1, customerDoc);
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                assertThat(rows.getLong(1)).isEqualTo(1);
+            }
+        }
+    }
+
+    private static String tenantAdmin() {
+        return token();
     }
 
     private static boolean indexed;
