@@ -154,6 +154,27 @@ public final class PostgresDocumentStore {
         });
     }
 
+    /** The {@code model@version} each of the given chunks was embedded with (chunks without a vector are absent). */
+    public Map<String, String> embedModels(TenantId tenantId, List<String> chunkIds) {
+        if (chunkIds.isEmpty()) {
+            return Map.of();
+        }
+        return Jdbc.inTransaction(databases.dataSource(tenantId), true, connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT chunk_id, embed_model, embed_version FROM chunks WHERE chunk_id = ANY (?)"
+                            + " AND embed_model IS NOT NULL")) {
+                select.setArray(1, Jdbc.textArray(connection, chunkIds));
+                Map<String, String> models = new java.util.HashMap<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        models.put(rows.getString(1), rows.getString(2) + "@" + rows.getString(3));
+                    }
+                }
+                return models;
+            }
+        });
+    }
+
     /** Chunks by id (any document of the tenant), in no particular order. */
     public List<ChunkRow> chunksById(TenantId tenantId, List<String> chunkIds) {
         if (chunkIds.isEmpty()) {

@@ -63,7 +63,15 @@ public final class QueryController {
         Principal principal = RequestContext.principal(ctx).orElseThrow();
         TenantConfig config = config(tenantId);
         SearchQuery query = query(Bodies.json(ctx, JsonNode.class), config);
-        SearchService.Result result = search.search(principal, tenantId, config, query);
+        SearchService.Result result;
+        try {
+            result = search.search(principal, tenantId, config, query);
+        } catch (FrostbyteException e) {
+            if (e.code() == ErrorCode.SERVICE_UNAVAILABLE) {
+                io.frostbyte.server.http.ApiServer.retryAfter(ctx, 10); // spec/05 SRV-3
+            }
+            throw e;
+        }
         if (result.modelMismatch()) {
             ctx.header("X-Frostbyte-Model-Mismatch", "true");
         }

@@ -142,6 +142,11 @@ public final class ApiServer implements AutoCloseable {
         ctx.json(ErrorMapper.envelope(new ErrorMapper.Mapped(ctx.statusCode(), code, message, List.of()), requestId));
     }
 
+    /** Sets the {@code Retry-After} seconds of a 429 or 503 answer this request may end with (default 1 and 30). */
+    public static void retryAfter(Context ctx, long seconds) {
+        ctx.attribute(RETRY_AFTER, seconds);
+    }
+
     public ApiServer start(String host, int port) {
         javalin.start(host, port);
         return this;

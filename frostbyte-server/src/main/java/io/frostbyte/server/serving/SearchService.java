@@ -145,6 +145,9 @@ public final class SearchService {
         List<Map<String, Object>> chunks = new ArrayList<>();
         List<ProofChunk> proofChunks = new ArrayList<>();
         List<RetrievedChunk> retrieved = new ArrayList<>();
+        Map<String, String> embeddedWith = store.embedModels(
+                tenantId, hits.stream().map(SearchHit::chunkId).toList());
+        String running = model.modelId() + "@" + model.version();
         boolean mismatch = false;
         int rank = 0;
         for (SearchHit hit : hits) {
@@ -158,6 +161,8 @@ public final class SearchService {
                 continue;
             }
             rank++;
+            String chunkModel = embeddedWith.getOrDefault(row.chunkId(), running);
+            mismatch |= !chunkModel.equals(running);
             Optional<ProofScore> similarity = Optional.empty();
             if (query.mode() != SearchMode.KEYWORD
                     && queryVector != null
@@ -181,8 +186,8 @@ public final class SearchService {
             chunk.put("fusion_score", fusion.value());
             chunk.put("classification", row.classification().orElse(null));
             chunk.put("injection_action_taken", row.status().equals("flagged") ? "flag" : "pass");
-            chunk.put("embed_model", model.modelId());
-            chunk.put("embed_version", model.version());
+            chunk.put("embed_model", chunkModel.substring(0, chunkModel.lastIndexOf('@')));
+            chunk.put("embed_version", chunkModel.substring(chunkModel.lastIndexOf('@') + 1));
             chunk.put("source_sha256", doc.rawSha256());
             chunks.add(chunk);
             proofChunks.add(new ProofChunk(
@@ -199,6 +204,7 @@ public final class SearchService {
                     similarity));
             retrieved.add(new RetrievedChunk(row.chunkId(), row.text()));
         }
+        boolean versionsMatch = !mismatch;
         UUID eventId = ids.next();
         ProofStatement statement = new ProofStatement(
                 ProofStatement.VERSION,
@@ -231,7 +237,7 @@ public final class SearchService {
             details.put("result_count", proofChunks.size());
             details.put("top_k", query.topK());
             details.put("mode", query.mode().name().toLowerCase(Locale.ROOT));
-            details.put("model_version_match", true);
+            details.put("model_version_match", versionsMatch);
             details.put("index_version", indexVersion);
             audit.append(
                     connection,

@@ -481,6 +481,52 @@ class PipelineIT {
         }
     }
 
+    @Test
+    void chunks_embedded_with_another_model_version_are_served_with_a_mismatch_flag_and_header() throws Exception {
+        a_batch_is_indexed_once();
+        String tenantDb = db.url().withDatabase("tenant_pipeline_co").url();
+        try (Connection tenant = java.sql.DriverManager.getConnection(tenantDb);
+                java.sql.Statement statement = tenant.createStatement()) {
+            String current;
+            try (ResultSet rows = statement.executeQuery(
+                    "SELECT embed_version FROM chunks WHERE embed_version IS NOT NULL LIMIT 1")) {
+                rows.next();
+                current = rows.getString(1);
+            }
+            statement.executeUpdate("UPDATE chunks SET embed_version = 'older' WHERE embed_version IS NOT NULL");
+            try {
+                ApiClient.Response response = api.postJson(
+                        "/api/v1/query/pipeline-co/search",
+                        token(),
+                        "{\"query_text\":\"lorem ipsum\",\"mode\":\"keyword\"}");
+
+                assertThat(response.status()).as(response.body()).isEqualTo(200);
+                assertThat(response.header("X-Frostbyte-Model-Mismatch")).isEqualTo("true");
+                assertThat(response.json()
+                                .path("data")
+                                .path("model_version_match")
+                                .asBoolean())
+                        .isFalse();
+                assertThat(response.json()
+                                .path("data")
+                                .path("proof")
+                                .path("model_version_match")
+                                .asBoolean())
+                        .isFalse();
+                assertThat(response.json()
+                                .path("data")
+                                .path("chunks")
+                                .get(0)
+                                .path("embed_version")
+                                .asText())
+                        .isEqualTo("older");
+            } finally {
+                statement.executeUpdate(
+                        "UPDATE chunks SET embed_version = '" + current + "' WHERE embed_version = 'older'");
+            }
+        }
+    }
+
     private static String tenantAdmin() {
         return token();
     }
