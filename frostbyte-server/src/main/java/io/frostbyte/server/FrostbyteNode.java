@@ -119,8 +119,10 @@ public final class FrostbyteNode implements AutoCloseable {
     private final PostgresTenantLifecycle lifecycle;
     private final AuditVerifier auditVerifier;
     private final AuditCheckpointer checkpointer;
+    private final io.frostbyte.core.index.VectorIndex index;
 
     private FrostbyteNode(Builder b) {
+        this.index = b.index;
         this.config = b.config;
         this.closeables = b.closeables;
         this.api = b.api;
@@ -279,7 +281,9 @@ public final class FrostbyteNode implements AutoCloseable {
                                         Duration.ofSeconds(config.effective().integer("parse.timeout_seconds"))),
                         b.model,
                         b.index,
-                        push(b, io.frostbyte.server.pipeline.Pipeline.cpuPool())));
+                        push(b, io.frostbyte.server.pipeline.Pipeline.cpuPool()),
+                        b.registry,
+                        metrics.registry()));
             }
             allHandlers.putAll(handlers);
             if (config.server().role().runsWorkers()) {
@@ -705,6 +709,11 @@ public final class FrostbyteNode implements AutoCloseable {
 
     public TenantStateCache tenantCache() {
         return tenantCache;
+    }
+
+    /** This node's vector index (for operations and tests). */
+    public io.frostbyte.core.index.VectorIndex vectorIndex() {
+        return index;
     }
 
     public TenantKeyring keyring() {

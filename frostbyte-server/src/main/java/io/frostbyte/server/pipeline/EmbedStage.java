@@ -39,8 +39,26 @@ public final class EmbedStage implements JobHandler {
     private final StageContext context;
     private final EmbeddingModel model;
     private final VectorIndex index;
+    private final HaltEmbedding halt;
+    private final java.util.function.BiConsumer<String, Long> assertions;
 
-    EmbedStage(StageContext context, EmbeddingModel model, VectorIndex index) {
+    /** Halts a tenant's embedding inside the caller's transaction (spec/04 EMB-2). */
+    @FunctionalInterface
+    interface HaltEmbedding {
+        void halt(java.sql.Connection transaction, TenantId tenantId);
+    }
+
+    /**
+     * @param assertions counts dimension assertions by result ({@code pass}, {@code fail})
+     */
+    EmbedStage(
+            StageContext context,
+            EmbeddingModel model,
+            VectorIndex index,
+            HaltEmbedding halt,
+            java.util.function.BiConsumer<String, Long> assertions) {
+        this.halt = requireNonNull(halt, "halt is null");
+        this.assertions = requireNonNull(assertions, "assertions is null");
         this.context = requireNonNull(context, "context is null");
         this.model = requireNonNull(model, "model is null");
         this.index = requireNonNull(index, "index is null");
@@ -73,8 +91,17 @@ public final class EmbedStage implements JobHandler {
                 }
             }
         } catch (FrostbyteException e) {
-            if (e.code() == ErrorCode.DIMENSION_MISMATCH || StageContext.lastAttempt(job)) {
+            boolean dimension = e.code() == ErrorCode.DIMENSION_MISMATCH;
+            if (dimension) {
+                assertions.accept("fail", 1L);
+            }
+            if (dimension || StageContext.lastAttempt(job)) {
                 context.control().inTransaction(connection -> {
+                    if (dimension) {
+                        // nothing of the document was written; no embed or index job of the tenant runs until an
+                        // admin resumes embedding (spec/04 EMB-2)
+                        halt.halt(connection, tenantId);
+                    }
                     context.event(
                             connection,
                             job,
@@ -83,13 +110,18 @@ public final class EmbedStage implements JobHandler {
                             started,
                             "failure",
                             StageContext.previous(job),
-                            Map.of("failure_reason", e.code().name(), "embed_model", model.modelId()));
+                            Map.of(
+                                    "failure_reason", e.code().name(),
+                                    "error_code", e.code().name(),
+                                    "embed_model", model.modelId(),
+                                    "halted", dimension));
                     context.failed(connection, job, PipelineStage.EMBED, e.code(), "Embedding failed.");
                     return null;
                 });
             }
             throw e;
         }
+        assertions.accept("pass", (long) vectors.size());
         context.store()
                 .vectors(
                         tenantId,

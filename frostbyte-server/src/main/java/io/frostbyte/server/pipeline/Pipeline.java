@@ -48,7 +48,9 @@ public final class Pipeline {
             ParseLimits limits,
             EmbeddingModel model,
             VectorIndex index,
-            java.util.concurrent.ExecutorService cpu) {
+            java.util.concurrent.ExecutorService cpu,
+            io.frostbyte.postgres.PostgresTenantRegistry registry,
+            io.micrometer.core.instrument.MeterRegistry meters) {
         StageContext context = new StageContext(
                 objects, documents, store, batches, audit, jobs, control, tenants, clock, pipelineVersion);
         DocumentClassifier classifier = new DocumentClassifier(
@@ -69,7 +71,21 @@ public final class Pipeline {
                                 classifier,
                                 new io.frostbyte.postgres.PostgresReviews(control.dataSource())),
                         cpu));
-        handlers.put(Stage.EMBED, onCpuPool(new EmbedStage(context, model, index), cpu));
+        handlers.put(
+                Stage.EMBED,
+                onCpuPool(
+                        new EmbedStage(
+                                context,
+                                model,
+                                index,
+                                (connection, tenantId) -> registry.setEmbeddingHalted(connection, tenantId, true),
+                                (result, count) -> io.micrometer.core.instrument.Counter.builder(
+                                                "frostbyte.embed.dimension.assertions")
+                                        .description("Vector dimension assertions before index writes")
+                                        .tag("result", result)
+                                        .register(meters)
+                                        .increment(count)),
+                        cpu));
         handlers.put(Stage.INDEX, onCpuPool(new IndexStage(context, index, model.dimension(), INDEX_VERSION), cpu));
         return handlers;
     }

@@ -527,6 +527,63 @@ class PipelineIT {
         }
     }
 
+    @Test
+    void a_vector_of_the_wrong_dimension_writes_nothing_and_halts_the_tenants_embedding() throws Exception {
+        TenantId halted = TenantId.of("halted-co");
+        ApiClient.Response created = api.postJson(
+                "/api/v1/admin/tenants",
+                admin,
+                "{\"tenant_id\":\"halted-co\",\"tenant_name\":\"Halted Co\",\"contact_email\":\"ops@example.com\","
+                        + "\"tier\":\"standard\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> node.registry()
+                        .find(halted)
+                        .map(status -> status.state().name())
+                        .orElse("")
+                        .equals("ACTIVE"));
+        node.tenantCache().refresh();
+        // the tenant's index was created for another profile: 16 dimensions, the model gives 384
+        node.vectorIndex().create(io.frostbyte.core.index.IndexNamespace.first(halted), 16);
+        long epoch = node.registry().find(halted).orElseThrow().keyEpoch();
+        String token = node.tokens()
+                .issue("dana", halted, Role.TENANT_ADMIN, EnumSet.of(Scope.INGEST), Duration.ofHours(1), epoch)
+                .token();
+        byte[] text = "Quarterly operating report\n\nRevenue grew in every region this quarter.\n".getBytes(UTF_8);
+        ApiClient.Response submitted = api.post(
+                "/api/v1/ingest/halted-co/batch",
+                token,
+                Multipart.CONTENT_TYPE,
+                new Multipart()
+                        .manifest(new ManifestJson("batch-halt", "halted-co")
+                                .add("r", "report.txt", "text/plain", text)
+                                .json())
+                        .file("report.txt", text)
+                        .bytes());
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(120))
+                .until(() -> api.get("/api/v1/ingest/halted-co/batch/batch-halt", token)
+                        .json()
+                        .path("data")
+                        .path("status")
+                        .asText()
+                        .equals("FAILED"));
+        JsonNode file = api.get("/api/v1/ingest/halted-co/batch/batch-halt", token)
+                .json()
+                .path("data")
+                .path("files")
+                .get(0);
+
+        assertThat(file.path("stages").path("embed").asText()).isEqualTo("failed");
+        assertThat(file.path("error").path("code").asText()).isEqualTo("DIMENSION_MISMATCH");
+        assertThat(node.registry().find(halted).orElseThrow().embeddingHalted()).isTrue();
+        assertThat(node.vectorIndex().count(io.frostbyte.core.index.IndexNamespace.first(halted)))
+                .isZero();
+        assertThat(api.get("/metrics", null).body())
+                .containsPattern("frostbyte_embed_dimension_assertions_total\\{[^}]*result=\"fail\"[^}]*\\} [1-9]");
+    }
+
     private static String tenantAdmin() {
         return token();
     }
