@@ -32,17 +32,21 @@ import org.apache.pdfbox.text.TextPosition;
  * position, font size and weight; lines repeated at the top or bottom of pages (digits masked) become furniture;
  * two-column pages are read column by column between full-width bands; lines are grouped into blocks by vertical
  * gaps and font changes; headings are blocks set larger than the body size (levels by size rank) or short bold
- * blocks at body size; bullet and number markers give list items, monospaced fonts code, "Figure n" lines captions.
+ * blocks at body size (with a lower-case letter unless numbered, so bold code and labels in capitals are not); bullet and number markers give list items, monospaced fonts code, "Figure n" lines captions.
  * A page with fewer than {@link #OCR_BELOW_CHARACTERS} characters and an image is rendered and OCR'd when an engine
  * is configured.
  */
 final class PdfLayoutReader {
     static final int OCR_BELOW_CHARACTERS = 10;
+    static final int MAX_HEADING_RUN = 4;
     private static final float OCR_DPI = 300;
     private static final long MAX_OCR_PIXELS = 60_000_000L;
     private static final Pattern BULLET = Pattern.compile(
             "^([\\u2022\\u00B7\\u25AA\\u25CF\\u25E6\\u2013\\u2043\\-*\\uF0B7]|\\d{1,3}[.)]|[a-z][.)]|\\(\\d{1,3}\\))\\s+\\S.*");
     private static final Pattern CAPTION = Pattern.compile("^(Figure|Fig\\.|Table)\\s+\\d+[.:]?\\s.*");
+    /** "2", "2.3" or "2.3.1" before a title: a numbered section even when set in capitals. */
+    private static final Pattern NUMBERED_SECTION = Pattern.compile("^\\d{1,2}(\\.\\d{1,2}){0,3}\\.?\\s+\\S.*");
+
     private static final Pattern PAGE_NUMBER = Pattern.compile("^(page\\s*)?#(\\s*(of|/)\\s*#)?$");
 
     /** One text line of a page. */
@@ -55,10 +59,20 @@ final class PdfLayoutReader {
             float bottom,
             float size,
             boolean bold,
-            boolean mono) {}
+            boolean mono,
+            List<Glyph> glyphs,
+            PdfTables.Found table) {
+        Line {
+            glyphs = List.copyOf(glyphs);
+        }
+    }
+
+    /** One character of a line, for splitting it into table cells. */
+    record Glyph(String text, float x0, float x1, float size, boolean bold) {}
 
     private final ParseLimits limits;
     private final Extraction extraction = new Extraction();
+    private long tableCellsUsed;
 
     private PdfLayoutReader(ParseLimits limits) {
         this.limits = limits;
@@ -193,6 +207,7 @@ final class PdfLayoutReader {
                     kept.add(line);
                 }
             }
+            kept = withTables(kept, document.getPage(page - 1));
             body.addAll(
                     readingOrder(kept, document.getPage(page - 1).getCropBox().getWidth()));
         }
@@ -205,17 +220,26 @@ final class PdfLayoutReader {
             }
         }
         List<Float> ranked = new ArrayList<>(headingSizes);
-        for (List<Line> group : groups) {
+        int[] levels = new int[groups.size()];
+        for (int i = 0; i < groups.size(); i++) {
+            List<Line> group = groups.get(i);
+            if (group.getFirst().table() == null && isLargeHeading(group, bodySize)) {
+                levels[i] = Math.min(ranked.indexOf(roundSize(group.getFirst().size())) + 1, 6);
+            } else if (group.getFirst().table() == null && isBoldHeading(group, bodySize)) {
+                levels[i] = Math.min(ranked.size() + 1, 6);
+            }
+        }
+        demoteHeadingRuns(groups, levels);
+        for (int i = 0; i < groups.size(); i++) {
+            List<Line> group = groups.get(i);
             Line first = group.getFirst();
             String text = String.join("\n", group.stream().map(Line::text).toList());
             int page = first.page();
             int pageEnd = group.getLast().page();
-            if (isLargeHeading(group, bodySize)) {
-                int level = Math.min(ranked.indexOf(roundSize(first.size())) + 1, 6);
-                extraction.blocks.add(RawBlock.text(BlockType.HEADING, level, text, page, pageEnd));
-            } else if (isBoldHeading(group, bodySize)) {
-                extraction.blocks.add(
-                        RawBlock.text(BlockType.HEADING, Math.min(ranked.size() + 1, 6), text, page, pageEnd));
+            if (first.table() != null) {
+                table(first.table(), page);
+            } else if (levels[i] > 0) {
+                extraction.blocks.add(RawBlock.text(BlockType.HEADING, levels[i], text, page, pageEnd));
             } else if (group.stream().allMatch(Line::mono)) {
                 extraction.blocks.add(RawBlock.text(BlockType.CODE, 0, text, page, pageEnd));
             } else if (CAPTION.matcher(first.text().strip()).matches()) {
@@ -225,6 +249,94 @@ final class PdfLayoutReader {
             } else {
                 extraction.blocks.add(RawBlock.text(BlockType.PARAGRAPH, 0, text, page, pageEnd));
             }
+        }
+    }
+
+    /**
+     * {@value #MAX_HEADING_RUN} or more heading candidates in a row on one page, with no body text between them, are a
+     * cover, a form or a syntax diagram rather than sections: only those set in the two largest heading sizes stay.
+     */
+    private static void demoteHeadingRuns(List<List<Line>> groups, int[] levels) {
+        int start = 0;
+        while (start < groups.size()) {
+            int end = start;
+            while (end < groups.size()
+                    && levels[end] > 0
+                    && groups.get(end).getFirst().page()
+                            == groups.get(start).getFirst().page()) {
+                end++;
+            }
+            if (end - start >= MAX_HEADING_RUN) {
+                for (int i = start; i < end; i++) {
+                    if (levels[i] > 2) {
+                        levels[i] = 0;
+                    }
+                }
+            }
+            start = Math.max(end, start + 1);
+        }
+    }
+
+    /** The page's lines with those inside a detected table replaced by one line carrying the table, where it began. */
+    private static List<Line> withTables(List<Line> lines, PDPage page) {
+        if (lines.size() < 4) {
+            return lines;
+        }
+        List<PdfRulings.Segment> segments;
+        try {
+            segments = PdfRulings.of(page);
+        } catch (IOException | RuntimeException e) {
+            // a content stream PDFBox cannot draw still has its text; it just yields no ruled tables
+            return lines;
+        }
+        List<Line> result = new ArrayList<>(lines);
+        for (PdfTables.Found table : PdfTables.detect(lines, segments)) {
+            int at = result.size();
+            for (Line line : table.lines()) {
+                int index = result.indexOf(line);
+                if (index >= 0) {
+                    at = Math.min(at, index);
+                }
+            }
+            result.removeAll(table.lines());
+            Line first = table.lines().getFirst();
+            result.add(
+                    Math.min(at, result.size()),
+                    new Line(
+                            first.page(),
+                            "",
+                            table.x0(),
+                            table.x1(),
+                            table.top(),
+                            table.bottom(),
+                            first.size(),
+                            false,
+                            false,
+                            List.of(),
+                            table));
+        }
+        return result;
+    }
+
+    private void table(PdfTables.Found found, int page) {
+        List<List<TableGrid.Cell>> rows = new ArrayList<>();
+        for (int r = 0; r < found.cells().size(); r++) {
+            List<TableGrid.Cell> row = new ArrayList<>();
+            for (String text : found.cells().get(r)) {
+                row.add(new TableGrid.Cell(text, 1, 1, r == 0 && found.header()));
+            }
+            rows.add(row);
+        }
+        TableGrid.Laid laid = TableGrid.layout(rows, limits.maxTableCells() - tableCellsUsed);
+        if (laid == null) {
+            return;
+        }
+        if (laid.droppedCells() > 0) {
+            extraction.drop("table_cell", page, "limit_exceeded");
+        }
+        if (laid.table() != null) {
+            tableCellsUsed += (long) laid.table().rows() * laid.table().columns();
+            extraction.blocks.add(RawBlock.table(laid.table(), page, page));
         }
     }
 
@@ -332,7 +444,7 @@ final class PdfLayoutReader {
     }
 
     private static boolean startsNewBlock(Line previous, Line line, float bodySize) {
-        if (line.page() != previous.page()) {
+        if (line.page() != previous.page() || line.table() != null || previous.table() != null) {
             return true;
         }
         float baselineStep = line.bottom() - previous.bottom();
@@ -364,7 +476,11 @@ final class PdfLayoutReader {
                 && text.length() <= 120
                 && !text.endsWith(".")
                 && !text.endsWith(",")
-                && text.codePoints().anyMatch(Character::isLetter);
+                && !text.endsWith(";")
+                && text.codePoints().anyMatch(Character::isLetter)
+                && (text.codePoints().anyMatch(Character::isLowerCase)
+                        || NUMBERED_SECTION.matcher(text).matches())
+                && text.indexOf('<') < 0;
     }
 
     /** PDFTextStripper that records each line's text and geometry instead of writing text. */
@@ -458,6 +574,7 @@ final class PdfLayoutReader {
             Map<Float, Integer> sizes = new TreeMap<>();
             int bold = 0;
             int mono = 0;
+            List<Glyph> glyphs = new ArrayList<>(segment.size());
             TextPosition previous = null;
             for (TextPosition position : segment) {
                 if (previous != null) {
@@ -478,12 +595,19 @@ final class PdfLayoutReader {
                         ? ""
                         : font.getName().toLowerCase(Locale.ROOT);
                 PDFontDescriptor descriptor = font == null ? null : font.getFontDescriptor();
-                if (name.contains("bold")
+                boolean boldGlyph = name.contains("bold")
                         || name.contains("black")
                         || name.contains("heavy")
-                        || (descriptor != null && (descriptor.getFontWeight() >= 600 || descriptor.isForceBold()))) {
+                        || (descriptor != null && (descriptor.getFontWeight() >= 600 || descriptor.isForceBold()));
+                if (boldGlyph) {
                     bold++;
                 }
+                glyphs.add(new Glyph(
+                        position.getUnicode(),
+                        position.getXDirAdj(),
+                        position.getXDirAdj() + position.getWidthDirAdj(),
+                        position.getFontSizeInPt(),
+                        boldGlyph));
                 if (name.contains("mono")
                         || name.contains("courier")
                         || name.contains("consol")
@@ -513,7 +637,9 @@ final class PdfLayoutReader {
                             bottom,
                             size,
                             bold * 10 >= count * 6,
-                            mono * 10 >= count * 8));
+                            mono * 10 >= count * 8,
+                            glyphs,
+                            null));
         }
     }
 }

@@ -55,7 +55,7 @@ import org.xml.sax.SAXException;
  */
 public final class TikaDocumentParser implements DocumentParser {
     public static final String NAME = "frostbyte-parser-tika";
-    public static final String VERSION = "0.2.0";
+    public static final String VERSION = "0.3.0";
 
     private static final Set<String> MARKDOWN = Set.of("text/markdown", "text/x-markdown", "text/x-web-markdown");
     private static final Set<String> CSV = Set.of("text/csv", "text/tab-separated-values", "text/x-csv");

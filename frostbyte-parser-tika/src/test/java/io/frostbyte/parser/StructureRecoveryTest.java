@@ -142,6 +142,50 @@ class StructureRecoveryTest {
     }
 
     @Test
+    void a_pdf_table_drawn_with_ruling_lines_becomes_a_table_block_with_its_cells() {
+        CanonicalDocument document = Corpus.parsed("docling-testdata/pdf/sources/redp5110_sampled.pdf");
+
+        Block table = ofType(document, BlockType.TABLE).stream()
+                .filter(b -> b.page() == 8)
+                .findFirst()
+                .orElseThrow();
+        assertThat(table.table().columns()).isEqualTo(3);
+        assertThat(table.table().cells().getFirst()).containsExactly("Column name", "Data type", "Description");
+        assertThat(table.table().cells().get(1)).containsExactly("FUNCTION_ID", "VARCHAR(30)", "ID of the function.");
+        assertThat(ofType(document, BlockType.PARAGRAPH))
+                .noneMatch(b -> b.text().startsWith("FUNCTION_ID"));
+    }
+
+    @Test
+    void a_korean_pdf_table_keeps_its_three_columns_and_wrapped_cells_in_one_row() {
+        CanonicalDocument document = Corpus.parsed("docling-testdata/pdf/sources/normal_4pages.pdf");
+
+        List<Block> tables = ofType(document, BlockType.TABLE);
+        assertThat(tables).hasSize(1);
+        assertThat(tables.getFirst().page()).isEqualTo(2);
+        assertThat(tables.getFirst().table().cells().getFirst()).containsExactly("구분", "개정전", "개정후");
+        assertThat(tables.getFirst().table().cells().get(1)).containsExactly("분류", "1군 감염병", "1급 감염병");
+    }
+
+    @Test
+    void ruled_boxes_of_prose_and_diagrams_cut_by_rules_are_not_pdf_tables() {
+        CanonicalDocument document = Corpus.parsed("docling-testdata/pdf/sources/redp5110_sampled.pdf");
+
+        assertThat(ofType(document, BlockType.TABLE)).extracting(Block::page).doesNotContain(3, 10, 18);
+    }
+
+    @Test
+    void a_run_of_heading_candidates_on_a_front_cover_keeps_only_the_two_largest_sizes() {
+        CanonicalDocument document = Corpus.parsed("docling-testdata/pdf/sources/redp5110_sampled.pdf");
+
+        assertThat(ofType(document, BlockType.HEADING))
+                .extracting(Block::text)
+                .contains("1.1 Security fundamentals", "2.2 Separation of duties", "3.6.6 Activating RCAC")
+                .contains("Row and Column Access Control Support in IBM DB2 for i")
+                .doesNotContain("Front cover", "Implement roles and separation of duties", "Column name Data type");
+    }
+
+    @Test
     void pdf_lines_repeated_at_page_edges_are_furniture_kept_out_of_the_text() {
         CanonicalDocument document = Corpus.parsed("docling-testdata/pdf/sources/redp5110_sampled.pdf");
 

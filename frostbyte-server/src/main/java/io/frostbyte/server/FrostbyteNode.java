@@ -193,7 +193,10 @@ public final class FrostbyteNode implements AutoCloseable {
                     config.workers().maxConcurrentPerTenant());
 
             Metrics metrics = push(b, new Metrics());
-            b.tenantCache = push(b, new TenantStateCache(b.registry::statuses).start());
+            // the kill-switch view reads through its own two connections: a busy pipeline holding every pooled
+            // connection must never make it stale (a stale view fails every request closed)
+            PostgresTenantRegistry stateRegistry = new PostgresTenantRegistry(push(b, statePool(dataSource)), clock);
+            b.tenantCache = push(b, new TenantStateCache(stateRegistry::statuses).start());
             TenantStateCache cache = b.tenantCache;
             var database = b.database.database();
             push(
@@ -508,6 +511,17 @@ public final class FrostbyteNode implements AutoCloseable {
         return required
                 ? CheckResult.down("clamd does not answer PING")
                 : CheckResult.skipped("clamd does not answer; files are stored WITHOUT a malware scan");
+    }
+
+    /** A two-connection copy of the application pool's settings, for the tenant-state refresher. */
+    private static com.zaxxer.hikari.HikariDataSource statePool(javax.sql.DataSource appPool) {
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        ((com.zaxxer.hikari.HikariDataSource) appPool).copyStateTo(config);
+        config.setPoolName("frostbyte-tenant-state");
+        config.setMaximumPoolSize(2);
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(2_000);
+        return new com.zaxxer.hikari.HikariDataSource(config);
     }
 
     /** The answerer of {@code generation.answerer}: extractive (no model) or an OpenAI-compatible chat endpoint. */

@@ -1,9 +1,12 @@
 package io.frostbyte.core.document;
 
+import io.frostbyte.core.TenantId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@code structured.json} (spec/02 §2.3) of a {@link CanonicalDocument}, canonicalized with {@link CanonicalJson}:
@@ -14,6 +17,219 @@ public final class CanonicalDocumentJson {
 
     public static String write(CanonicalDocument document) {
         return CanonicalJson.write(tree(document));
+    }
+
+    /**
+     * The document a {@code structured.json} describes: the exact inverse of {@link #write}, so {@code
+     * write(read(write(d)))} equals {@code write(d)}. Derived parts (sections, reading order, table ids, row offsets)
+     * are rebuilt from the blocks, as {@link #write} derives them. Fails with {@link IllegalArgumentException} on JSON
+     * that is not a canonical document of this schema version.
+     */
+    public static CanonicalDocument read(String json) {
+        try {
+            return document(map(JsonReader.read(json)));
+        } catch (ClassCastException | NullPointerException e) {
+            throw new IllegalArgumentException("not a canonical document: " + e.getMessage(), e);
+        }
+    }
+
+    private static CanonicalDocument document(Map<String, Object> root) {
+        if (!CanonicalDocument.SCHEMA_VERSION.equals(root.get("schema_version"))) {
+            throw new IllegalArgumentException("unknown schema_version " + root.get("schema_version"));
+        }
+        TenantId tenantId = TenantId.of(string(root, "tenant_id"));
+        List<Page> pages = new ArrayList<>();
+        for (Object item : list(root, "pages")) {
+            Map<String, Object> page = map(item);
+            String source = string(page, "source");
+            if (!source.equals("ocr") && !source.equals("text")) {
+                throw new IllegalArgumentException("unknown page source " + source);
+            }
+            pages.add(new Page(
+                    integer(page, "page"),
+                    integer(page, "start_char"),
+                    integer(page, "end_char"),
+                    source.equals("ocr"),
+                    decimal(page, "ocr_confidence")));
+        }
+        Map<String, Map<String, Object>> tables = new HashMap<>();
+        for (Object item : list(root, "tables")) {
+            Map<String, Object> table = map(item);
+            tables.put(string(table, "table_id"), table);
+        }
+        List<Block> blocks = new ArrayList<>();
+        for (Object item : list(root, "blocks")) {
+            Map<String, Object> block = map(item);
+            BlockType type = blockType(string(block, "type"));
+            Table table = null;
+            if (block.get("table_id") != null) {
+                Map<String, Object> tree = tables.get(string(block, "table_id"));
+                if (tree == null) {
+                    throw new IllegalArgumentException("unknown table " + block.get("table_id"));
+                }
+                table = table(tree);
+            }
+            blocks.add(new Block(
+                    string(block, "block_id"),
+                    type,
+                    type.hasLevel() ? integer(block, "level") : 0,
+                    string(block, "text"),
+                    integer(block, "page"),
+                    integer(block, "page_end"),
+                    integer(block, "start_char"),
+                    integer(block, "end_char"),
+                    table));
+        }
+        List<Furniture> furniture = new ArrayList<>();
+        for (Object item : list(root, "furniture")) {
+            Map<String, Object> piece = map(item);
+            furniture.add(
+                    new Furniture(integer(piece, "page"), furnitureKind(string(piece, "kind")), string(piece, "text")));
+        }
+        TreeMap<String, String> metadata = new TreeMap<>();
+        List<Attachment> attachments = new ArrayList<>();
+        for (Map.Entry<String, Object> entry : map(root.get("metadata")).entrySet()) {
+            if (entry.getKey().equals("attachments") && entry.getValue() instanceof List<?> items) {
+                for (Object item : items) {
+                    Map<String, Object> attachment = map(item);
+                    attachments.add(new Attachment(
+                            string(attachment, "filename"),
+                            string(attachment, "mime_type"),
+                            number(attachment, "size_bytes")));
+                }
+            } else {
+                metadata.put(entry.getKey(), (String) entry.getValue());
+            }
+        }
+        Map<String, Object> lineage = map(root.get("lineage"));
+        Lineage lineageRecord = new Lineage(
+                string(lineage, "raw_sha256"),
+                string(lineage, "parser"),
+                string(lineage, "parser_version"),
+                string(lineage, "parse_config_sha256"),
+                string(lineage, "engine_version"),
+                string(lineage, "canonical_text_sha256"),
+                (String) lineage.get("ocr_engine"));
+        Map<String, Object> stats = map(root.get("stats"));
+        List<DroppedContent> dropped = new ArrayList<>();
+        for (Object item : list(stats, "dropped_content")) {
+            Map<String, Object> content = map(item);
+            dropped.add(new DroppedContent(
+                    string(content, "element_type"),
+                    integer(content, "page"),
+                    string(content, "reason"),
+                    number(content, "count")));
+        }
+        List<String> warnings = new ArrayList<>();
+        for (Object warning : list(stats, "warnings")) {
+            warnings.add((String) requireValue(warning));
+        }
+        List<Integer> lowPages = new ArrayList<>();
+        for (Object page : list(stats, "low_ocr_confidence_pages")) {
+            lowPages.add(Math.toIntExact((Long) requireValue(page)));
+        }
+        DocumentStats statsRecord = new DocumentStats(
+                integer(stats, "page_count"),
+                integer(stats, "section_count"),
+                integer(stats, "table_count"),
+                integer(stats, "block_count"),
+                number(stats, "total_characters"),
+                (String) stats.get("source_encoding"),
+                dropped,
+                warnings,
+                integer(stats, "ocr_pages"),
+                decimal(stats, "ocr_avg_confidence"),
+                lowPages,
+                integer(stats, "tracked_changes"));
+        CanonicalDocument document = new CanonicalDocument(
+                DocId.of(tenantId, lineageRecord.rawSha256()),
+                tenantId,
+                string(root, "mime_type"),
+                pages,
+                blocks,
+                furniture,
+                metadata,
+                lineageRecord,
+                statsRecord,
+                attachments);
+        if (!document.docId().value().equals(root.get("doc_id"))) {
+            throw new IllegalArgumentException("doc_id does not derive from tenant_id and raw_sha256");
+        }
+        return document;
+    }
+
+    private static Table table(Map<String, Object> tree) {
+        List<List<String>> cells = new ArrayList<>();
+        for (Object row : list(tree, "cells")) {
+            List<String> cellRow = new ArrayList<>();
+            for (Object cell : (List<?>) requireValue(row)) {
+                cellRow.add((String) requireValue(cell));
+            }
+            cells.add(cellRow);
+        }
+        List<MergedCell> merged = new ArrayList<>();
+        for (Object item : list(tree, "merged")) {
+            Map<String, Object> cell = map(item);
+            merged.add(new MergedCell(
+                    integer(cell, "row"), integer(cell, "column"), integer(cell, "rows"), integer(cell, "columns")));
+        }
+        return new Table(integer(tree, "header_rows"), cells, merged);
+    }
+
+    private static BlockType blockType(String wireName) {
+        for (BlockType type : BlockType.values()) {
+            if (type.wireName().equals(wireName)) {
+                return type;
+            }
+        }
+        throw new IllegalArgumentException("unknown block type " + wireName);
+    }
+
+    private static Furniture.Kind furnitureKind(String wireName) {
+        for (Furniture.Kind kind : Furniture.Kind.values()) {
+            if (kind.wireName().equals(wireName)) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("unknown furniture kind " + wireName);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        return (Map<String, Object>) requireValue(value);
+    }
+
+    private static List<?> list(Map<String, Object> map, String key) {
+        return (List<?>) requireValue(map.get(key));
+    }
+
+    private static String string(Map<String, Object> map, String key) {
+        return (String) requireValue(map.get(key));
+    }
+
+    private static long number(Map<String, Object> map, String key) {
+        return (Long) requireValue(map.get(key));
+    }
+
+    private static int integer(Map<String, Object> map, String key) {
+        return Math.toIntExact(number(map, key));
+    }
+
+    /** A decimal or null; integral decimals are written without a fraction (1, not 1.0). */
+    private static Double decimal(Map<String, Object> map, String key) {
+        return switch (map.get(key)) {
+            case null -> null;
+            case Long number -> number.doubleValue();
+            case Double number -> number;
+            default -> throw new IllegalArgumentException(key + " is not a number");
+        };
+    }
+
+    private static Object requireValue(Object value) {
+        if (value == null) {
+            throw new IllegalArgumentException("a required value is missing");
+        }
+        return value;
     }
 
     static Map<String, Object> tree(CanonicalDocument document) {

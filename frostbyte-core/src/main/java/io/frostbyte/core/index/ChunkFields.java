@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 /** Validation of the fields a vector index stores per chunk, shared by the index values. */
 public final class ChunkFields {
     private static final Pattern CHUNK_ID = Pattern.compile("^chk_[0-9a-f]{24}$");
-    private static final Pattern CLASSIFICATION = Pattern.compile("^[a-z][a-z0-9_]{0,63}$");
+    private static final Pattern CLASSIFICATION = Pattern.compile("^[A-Za-z][A-Za-z0-9_]{0,63}$");
 
     /** The highest page number accepted; matches {@code parse.max_pages} headroom. */
     public static final int MAX_PAGE = 1_000_000;
@@ -28,7 +28,7 @@ public final class ChunkFields {
         requireNonNull(classification, "classification is null");
         if (!CLASSIFICATION.matcher(classification).matches()) {
             throw new IllegalArgumentException(
-                    "classification must match ^[a-z][a-z0-9_]{0,63}$: " + abbreviate(classification));
+                    "classification must match ^[A-Za-z][A-Za-z0-9_]{0,63}$: " + abbreviate(classification));
         }
         return classification;
     }

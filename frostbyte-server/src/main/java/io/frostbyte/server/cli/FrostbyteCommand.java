@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
             ParseCommand.class,
             PolicyCommand.class,
             ProofCommand.class,
-            IngestCommand.class
+            IngestCommand.class,
+            ReportCommand.class
         })
 public final class FrostbyteCommand implements Runnable {
     @CommandLine.Spec

@@ -559,7 +559,7 @@ public final class IntakeService {
                                                     "file_id", file.entry().fileId(),
                                                     "receipt_id",
                                                             outcome.receiptId().toString(),
-                                                    "ingest_event_id",
+                                                    "previous_event_id",
                                                             event.eventId().toString())));
                         }
                     }

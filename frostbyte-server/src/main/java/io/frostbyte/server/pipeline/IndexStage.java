@@ -70,9 +70,29 @@ public final class IndexStage implements JobHandler {
                     chunk.vector().get(),
                     chunk.text()));
         }
-        index.deleteDocument(namespace, new DocId(docId));
-        if (!points.isEmpty()) {
-            index.upsert(namespace, points);
+        try {
+            index.deleteDocument(namespace, new DocId(docId));
+            if (!points.isEmpty()) {
+                index.upsert(namespace, points);
+            }
+        } catch (RuntimeException e) {
+            boolean retriable = e instanceof io.frostbyte.core.FrostbyteException frostbyte
+                    && frostbyte.code().retriable();
+            if (!retriable || StageContext.lastAttempt(job)) {
+                context.control().inTransaction(connection -> {
+                    context.failed(
+                            connection,
+                            job,
+                            PipelineStage.INDEX,
+                            io.frostbyte.core.ErrorCode.INDEX_FAILED,
+                            "The index write failed.");
+                    return null;
+                });
+            }
+            throw retriable
+                    ? e
+                    : new io.frostbyte.core.FrostbyteException(
+                            io.frostbyte.core.ErrorCode.INDEX_FAILED, "index write failed", e);
         }
         context.store().indexed(tenantId, docId, indexVersion, context.clock().instant());
         Map<String, Object> confirmation = new TreeMap<>();

@@ -72,11 +72,28 @@ public final class ParseStage implements JobHandler {
         }
     }
 
-    /** Parses the document's raw object; the policy stage calls this too, to rebuild the canonical document. */
+    /** Parses the document's raw object (the policy stage too, when structured.json is missing). */
     static ParseOutcome parse(
             TenantId tenantId, DocumentRow document, DocumentParser parser, ParseLimits limits, StageContext context) {
         try (InputStream raw = context.objects().get(tenantId, ObjectKey.of(document.storagePath()))) {
             return parser.parse(tenantId, raw, document.mimeType(), limits);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The canonical document the parse stage stored in {@code normalized/{doc_id}/structured.json}, read back (its
+     * reading is the exact inverse of its writing), or empty when there is none; the policy stage uses it instead of
+     * parsing the raw object a second time.
+     */
+    static Optional<CanonicalDocument> readStructured(TenantId tenantId, String docId, StageContext context) {
+        ObjectKey key = ObjectKey.normalized(docId);
+        if (!context.objects().exists(tenantId, key)) {
+            return Optional.empty();
+        }
+        try (InputStream json = context.objects().get(tenantId, key)) {
+            return Optional.of(CanonicalDocumentJson.read(new String(json.readAllBytes(), StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -59,8 +59,8 @@ import java.util.stream.Collectors;
 
 /**
  * The policy stage (spec/03): chunk → PII → injection → classification → persist, before anything is embedded. The
- * canonical document is rebuilt by parsing the raw object again (deterministic: its structured.json must hash to what
- * the parse stage stored, else the job fails); PII is detected per chunk and redacted, flagged or blocks the whole
+ * canonical document is read back from the structured.json the parse stage stored (parsed again from the raw object
+ * only when that is missing; either way it must hash to what the parse stage recorded, else the job fails); PII is detected per chunk and redacted, flagged or blocks the whole
  * document by the tenant's policy, with originals only in {@code redactions/{doc_id}.json}; the injection gate flags
  * or quarantines chunks (or the document); classification runs last over text that passed the gates. The enriched
  * chunk set replaces any earlier one; events carry type names, counts, scores and hashes only.
@@ -115,12 +115,13 @@ public final class PolicyStage implements JobHandler {
     private void run(Job job, DocumentRow row, TenantConfig config, long started) {
         TenantId tenantId = job.tenantId();
         String docId = job.resourceId();
-        CanonicalDocument document = switch (ParseStage.parse(tenantId, row, parser, limits, context)) {
-            case ParseOutcome.Parsed parsed -> parsed.document();
-            case ParseOutcome.Failed failed ->
-                throw new FrostbyteException(
-                        ErrorCode.POLICY_FAILED, "the document no longer parses (" + failed.code() + ")");
-        };
+        CanonicalDocument document = ParseStage.readStructured(tenantId, docId, context)
+                .orElseGet(() -> switch (ParseStage.parse(tenantId, row, parser, limits, context)) {
+                    case ParseOutcome.Parsed parsed -> parsed.document();
+                    case ParseOutcome.Failed failed ->
+                        throw new FrostbyteException(
+                                ErrorCode.POLICY_FAILED, "the document no longer parses (" + failed.code() + ")");
+                });
         String structuredSha =
                 StageContext.sha256(CanonicalDocumentJson.write(document).getBytes(StandardCharsets.UTF_8));
         String expected = job.payload().get("structured_sha256");

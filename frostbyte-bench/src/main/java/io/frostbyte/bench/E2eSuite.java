@@ -1,0 +1,525 @@
+package io.frostbyte.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.frostbyte.core.TenantId;
+import io.frostbyte.core.auth.Role;
+import io.frostbyte.core.auth.Scope;
+import io.frostbyte.core.intake.IntakeType;
+import io.frostbyte.core.intake.MimeSniffer;
+import io.frostbyte.core.intake.Sniffed;
+import io.frostbyte.core.tenant.TenantRegistration;
+import io.frostbyte.core.tenant.TenantState;
+import io.frostbyte.core.tenant.Tier;
+import io.frostbyte.crypto.FileMasterKey;
+import io.frostbyte.crypto.MasterKeySecretSealer;
+import io.frostbyte.embed.onnx.OnnxEmbeddingModel;
+import io.frostbyte.postgres.ChunkRow;
+import io.frostbyte.postgres.PostgresDocumentStore;
+import io.frostbyte.postgres.TenantDatabases;
+import io.frostbyte.server.FrostbyteNode;
+import io.frostbyte.server.config.ConfigLoader;
+import io.frostbyte.server.config.FrostbyteConfig;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The whole pipeline on real documents: the PDF, DOCX, XLSX, TXT and CSV files of {@code shared/corpus} (each distinct
+ * file once, then TXT and CSV files again with a unique line appended, so nothing is deduplicated) uploaded over HTTP
+ * to a real node on embedded defaults (filesystem object store, envelope encryption, audit, every PII type redacted,
+ * injection and classification gates on), until every batch is finished. It reports documents per minute, chunks per
+ * second, each stage's queue wait and work (from the jobs table and the stage events' {@code duration_ms}), CPU use and
+ * peak heap; then, in the same run, embeds the very chunk texts the pipeline embedded (read back from the tenant
+ * database) with a separate {@link OnnxEmbeddingModel} using every core: the bare embedder's chunks per second. The
+ * last figure, {@code efficiency}, is the pipeline's chunks per second over the bare embedder's.
+ */
+final class E2eSuite implements BenchSuite {
+    private static final TenantId TENANT = TenantId.of("bench-e2e");
+    private static final String BOUNDARY = "----frostbyte-bench-e2e-boundary";
+    private static final double MB = 1024.0 * 1024.0;
+    /** Documents per uploaded batch. */
+    private static final int BATCH_FILES = 100;
+    /** Documents at scale 1: the distinct corpus files plus enough text variants for well over 2,000 chunks. */
+    static final int DOCUMENTS = 1000;
+
+    private static final Set<IntakeType> TYPES =
+            EnumSet.of(IntakeType.PDF, IntakeType.DOCX, IntakeType.XLSX, IntakeType.TXT, IntakeType.CSV);
+    private static final List<String> STAGES = List.of("parse", "policy", "embed", "index");
+    private static final Map<String, String> STAGE_EVENTS = Map.of(
+            "parse", "DOCUMENT_PARSED",
+            "policy", "POLICY_GATE_PASSED",
+            "embed", "DOCUMENT_EMBEDDED",
+            "index", "INDEX_WRITTEN");
+
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    @Override
+    public String name() {
+        return "e2e";
+    }
+
+    @Override
+    public String description() {
+        return "corpus PDF/DOCX/XLSX/TXT/CSV through the real server with every gate on: docs/min, chunks/s, stage"
+                + " wait/work, CPU, peak heap; efficiency = pipeline chunks/s / bare embedder chunks/s";
+    }
+
+    @Override
+    public List<Figure> run(BenchOptions options) throws Exception {
+        List<Upload> documents = documents(corpus(), options.scaled(DOCUMENTS));
+        Path dataDir = Files.createDirectories(options.workDir().resolve("e2e-node"));
+        FrostbyteConfig config = FrostbyteConfig.from(ConfigLoader.load(
+                Optional.empty(),
+                Map.of(
+                        "FROSTBYTE_DATA_DIR", dataDir.toString(),
+                        "FROSTBYTE_SERVER__PORT", "0",
+                        "FROSTBYTE_MALWARE__CLAMD_PORT", "1")));
+        try (FrostbyteNode node = FrostbyteNode.start(config, Clock.systemUTC(), Map.of())) {
+            String token = provision(node);
+            URI base = node.url().orElseThrow();
+            HttpClient http = HttpClient.newHttpClient();
+
+            System.gc();
+            resetPeaks();
+            com.sun.management.OperatingSystemMXBean os =
+                    (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long cpuBefore = os.getProcessCpuTime();
+            long started = System.nanoTime();
+            List<String> batchIds = new ArrayList<>();
+            for (int from = 0; from < documents.size(); from += BATCH_FILES) {
+                String batchId = "e2e-" + (from / BATCH_FILES + 1);
+                upload(
+                        http,
+                        base,
+                        token,
+                        batchId,
+                        documents.subList(from, Math.min(documents.size(), from + BATCH_FILES)));
+                batchIds.add(batchId);
+            }
+            awaitSettled(node, http, base, token, batchIds);
+            double wallSeconds = (System.nanoTime() - started) / 1e9;
+            double cpuSeconds = (os.getProcessCpuTime() - cpuBefore) / 1e9;
+            long peakHeap = peakHeap();
+            List<String> docIds = new ArrayList<>();
+            Map<String, Integer> fileStatuses = new java.util.TreeMap<>();
+            for (String batchId : batchIds) {
+                for (JsonNode file : batch(http, base, token, batchId).path("files")) {
+                    fileStatuses.merge(file.path("file_status").asText(), 1, Integer::sum);
+                    if (file.path("file_status").asText().equals("indexed")) {
+                        docIds.add(file.path("doc_id").asText());
+                    }
+                }
+            }
+            System.err.println("e2e: " + documents.size() + " documents in " + batchIds.size() + " batches, files "
+                    + fileStatuses + ", " + String.format(Locale.ROOT, "%.1f s", wallSeconds));
+
+            List<String> texts = chunkTexts(node, docIds);
+            StageTimes stages = stageTimes(node);
+            double bareRate = bareEmbedderRate(texts);
+
+            int cores = Runtime.getRuntime().availableProcessors();
+            double chunksPerSecond = texts.size() / wallSeconds;
+            double docsPerMinute = docIds.size() / wallSeconds * 60;
+            double bareDocsPerMinute = texts.isEmpty() ? 0 : bareRate * docIds.size() / texts.size() * 60;
+            List<Figure> figures = new ArrayList<>();
+            figures.add(new Figure(
+                    "e2e", "documents indexed", "docs", docIds.size(), "documents uploaded", documents.size(), true));
+            figures.add(new Figure("e2e", "chunks embedded", "chunks", texts.size(), "target", 2000, true));
+            figures.add(new Figure(
+                    "e2e",
+                    "documents per minute",
+                    "docs/min",
+                    docsPerMinute,
+                    "bare embedder, same chunks",
+                    bareDocsPerMinute,
+                    true));
+            double totalWork = 0;
+            for (String stage : STAGES) {
+                totalWork += stages.workMs().getOrDefault(stage, 0.0);
+            }
+            for (String stage : STAGES) {
+                double work = stages.workMs().getOrDefault(stage, 0.0);
+                figures.add(new Figure(
+                        "e2e", stage + " work per doc", "ms", work, "all stages' work per doc", totalWork, false));
+                figures.add(new Figure(
+                        "e2e",
+                        stage + " queue wait per doc",
+                        "ms",
+                        stages.waitMs().getOrDefault(stage, 0.0),
+                        stage + " work per doc",
+                        work,
+                        false));
+            }
+            figures.add(new Figure(
+                    "e2e", "CPU use (cpu time / wall)", "cores", cpuSeconds / wallSeconds, "cores", cores, true));
+            figures.add(new Figure(
+                    "e2e",
+                    "peak heap",
+                    "MB",
+                    peakHeap / MB,
+                    "max heap",
+                    Runtime.getRuntime().maxMemory() / MB,
+                    false));
+            figures.add(new Figure(
+                    "e2e",
+                    "efficiency",
+                    "chunks/s",
+                    chunksPerSecond,
+                    "bare embedder chunks/s, same texts",
+                    bareRate,
+                    true));
+            return figures;
+        }
+    }
+
+    private static Path corpus() {
+        for (Path candidate : List.of(Path.of("../shared/corpus"), Path.of("../../shared/corpus"))) {
+            if (Files.isDirectory(candidate)) {
+                return candidate;
+            }
+        }
+        Path shared = Path.of("/work/shared/corpus");
+        if (Files.isDirectory(shared)) {
+            return shared;
+        }
+        throw new IllegalStateException("shared/corpus not found (run from the project root)");
+    }
+
+    /**
+     * The document set: every distinct corpus file of an allowed type whose content sniffs as its extension's type,
+     * then the TXT and CSV files again, round after round, each with one unique line appended, up to {@code count}.
+     */
+    static List<Upload> documents(Path corpus, int count) throws IOException {
+        List<Path> paths;
+        try (Stream<Path> walk = Files.walk(corpus)) {
+            paths = walk.filter(Files::isRegularFile).sorted().toList();
+        }
+        MimeSniffer sniffer = new MimeSniffer();
+        Set<String> seen = new HashSet<>();
+        List<Upload> distinct = new ArrayList<>();
+        List<Upload> text = new ArrayList<>();
+        for (Path path : paths) {
+            String filename = path.getFileName().toString();
+            String extension = IntakeType.extensionOf(filename);
+            Optional<IntakeType> type = TYPES.stream()
+                    .filter(candidate -> candidate.hasExtension(extension))
+                    .findFirst();
+            if (type.isEmpty()) {
+                continue;
+            }
+            byte[] bytes = Files.readAllBytes(path);
+            if (bytes.length == 0 || !sniffs(sniffer, bytes, extension, type.get()) || !seen.add(sha256(bytes))) {
+                continue;
+            }
+            Upload upload = new Upload("f" + distinct.size(), filename, bytes);
+            distinct.add(upload);
+            if (type.get() == IntakeType.TXT || type.get() == IntakeType.CSV) {
+                text.add(upload);
+            }
+        }
+        List<Upload> all = new ArrayList<>(distinct.subList(0, Math.min(count, distinct.size())));
+        for (int round = 1; all.size() < count && !text.isEmpty(); round++) {
+            for (Upload original : text) {
+                if (all.size() >= count) {
+                    break;
+                }
+                String extension = IntakeType.extensionOf(original.filename());
+                String line = extension.equals("csv")
+                        ? "bench-variant-" + round + "-" + original.id()
+                        : "Frostbyte bench variant " + round + " of " + original.id() + ".";
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                out.writeBytes(original.bytes());
+                byte last = original.bytes()[original.bytes().length - 1];
+                out.writeBytes(((last == '\n' ? "" : "\n") + line + "\n").getBytes(StandardCharsets.UTF_8));
+                byte[] bytes = out.toByteArray();
+                IntakeType type = extension.equals("csv") ? IntakeType.CSV : IntakeType.TXT;
+                if (sniffs(sniffer, bytes, extension, type) && seen.add(sha256(bytes))) {
+                    all.add(new Upload("v" + round + "-" + original.id(), original.filename(), bytes));
+                }
+            }
+        }
+        return all;
+    }
+
+    private static boolean sniffs(MimeSniffer sniffer, byte[] bytes, String extension, IntakeType expected) {
+        byte[] window = Arrays.copyOf(bytes, Math.min(bytes.length, MimeSniffer.WINDOW_BYTES));
+        try {
+            Sniffed sniffed = sniffer.sniff(window, bytes.length, extension, () -> new ByteArrayInputStream(bytes));
+            return sniffed.type().equals(Optional.of(expected));
+        } catch (java.io.UncheckedIOException e) {
+            return false; // a truncated container in the corpus: intake would reject it too
+        }
+    }
+
+    private String provision(FrostbyteNode node) throws Exception {
+        node.lifecycle()
+                .create(
+                        new TenantRegistration(
+                                Optional.of(TENANT),
+                                "Bench e2e",
+                                "ops@example.com",
+                                Tier.STANDARD,
+                                Map.of(
+                                        "pii_policy",
+                                        "redact",
+                                        "pii_types",
+                                        List.of(
+                                                "SSN",
+                                                "DOB",
+                                                "EMAIL",
+                                                "PHONE",
+                                                "FINANCIAL_ACCOUNT",
+                                                "PASSPORT",
+                                                "DRIVERS_LICENSE",
+                                                "MEDICAL_RECORD",
+                                                "NAME"),
+                                        "max_batch_size",
+                                        BATCH_FILES)),
+                        "system");
+        node.lifecycle().provision(TENANT, "system", Optional.empty());
+        Instant deadline = Instant.now().plusSeconds(120);
+        while (node.lifecycle().find(TENANT).orElseThrow().state() != TenantState.ACTIVE) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("bench tenant was not provisioned");
+            }
+            Thread.sleep(200);
+        }
+        node.tenantCache().refresh();
+        long epoch = node.registry().find(TENANT).orElseThrow().keyEpoch();
+        return node.tokens()
+                .issue(
+                        "bench",
+                        TENANT,
+                        Role.TENANT_ADMIN,
+                        EnumSet.of(Scope.INGEST, Scope.QUERY),
+                        Duration.ofHours(4),
+                        epoch)
+                .token();
+    }
+
+    private void upload(HttpClient http, URI base, String token, String batchId, List<Upload> files) throws Exception {
+        ObjectNode manifest = mapper.createObjectNode();
+        manifest.put("batch_id", batchId);
+        manifest.put("tenant_id", TENANT.value());
+        manifest.put("file_count", files.size());
+        ArrayNode entries = manifest.putArray("files");
+        for (Upload file : files) {
+            entries.addObject()
+                    .put("file_id", file.id())
+                    .put("filename", file.filename())
+                    .put("mime_type", IntakeType.NO_CLAIM)
+                    .put("size_bytes", file.bytes().length)
+                    .put("sha256", sha256(file.bytes()));
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"manifest\"\r\n"
+                        + "Content-Type: application/json\r\n\r\n" + mapper.writeValueAsString(manifest) + "\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+        for (Upload file : files) {
+            body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\""
+                            + file.filename() + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            body.writeBytes(file.bytes());
+            body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("/api/v1/ingest/" + TENANT.value() + "/batch"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+                .timeout(Duration.ofMinutes(10))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 202) {
+            throw new IllegalStateException("upload failed with " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    /**
+     * Waits until every batch is finished, or until no first attempt of any job is left (a job that failed and waits
+     * for its retry is a failure, not throughput: its backoff would only add idle minutes).
+     */
+    private void awaitSettled(FrostbyteNode node, HttpClient http, URI base, String token, List<String> batchIds)
+            throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofHours(2));
+        int quiet = 0;
+        while (Instant.now().isBefore(deadline)) {
+            boolean finished = true;
+            for (String batchId : batchIds) {
+                String status = batch(http, base, token, batchId).path("status").asText();
+                finished &= status.startsWith("COMPLETED") || status.equals("FAILED");
+            }
+            if (finished) {
+                return;
+            }
+            quiet = openFirstAttempts(node) == 0 ? quiet + 1 : 0;
+            if (quiet >= 4) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("the batches did not finish in time");
+    }
+
+    private static long openFirstAttempts(FrostbyteNode node) throws SQLException {
+        try (Connection connection = node.database().database().dataSource().getConnection();
+                PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM jobs WHERE tenant_id = ?"
+                        + " AND (status = 'processing' OR (status = 'queued' AND attempt = 0))")) {
+            query.setString(1, TENANT.value());
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    private JsonNode batch(HttpClient http, URI base, String token, String batchId) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(
+                        base.resolve("/api/v1/ingest/" + TENANT.value() + "/batch/" + batchId))
+                .header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofMinutes(1))
+                .GET()
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("batch status failed with " + response.statusCode());
+        }
+        return mapper.readTree(response.body()).path("data");
+    }
+
+    /** The texts the embed stage embedded: every indexed document's chunks that are not quarantined. */
+    private static List<String> chunkTexts(FrostbyteNode node, List<String> docIds) {
+        PostgresDocumentStore store = new PostgresDocumentStore(new TenantDatabases(
+                node.database().database().dataSource(),
+                node.database().serverUrl(),
+                new MasterKeySecretSealer(
+                        FileMasterKey.loadOrCreate(node.config().keys().masterKeyFile())),
+                1));
+        List<String> texts = new ArrayList<>();
+        for (String docId : docIds) {
+            for (ChunkRow chunk : store.chunks(TENANT, docId)) {
+                if (!chunk.quarantined()) {
+                    texts.add(chunk.text());
+                }
+            }
+        }
+        return texts;
+    }
+
+    /** The bare embedder on the same texts: a separate model using every core, in its largest batches. */
+    private static double bareEmbedderRate(List<String> texts) {
+        if (texts.isEmpty()) {
+            return 0;
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        try (OnnxEmbeddingModel model = OnnxEmbeddingModel.miniLmL6V2Quantized(cores)) {
+            model.embedDocuments(texts.subList(0, Math.min(texts.size(), 32))); // warm-up
+            long started = System.nanoTime();
+            for (int from = 0; from < texts.size(); from += model.maxBatchSize()) {
+                model.embedDocuments(texts.subList(from, Math.min(texts.size(), from + model.maxBatchSize())));
+            }
+            return texts.size() / ((System.nanoTime() - started) / 1e9);
+        }
+    }
+
+    /** Mean queue wait per stage (job created → first leased) and mean work (the stage event's duration_ms). */
+    private record StageTimes(Map<String, Double> waitMs, Map<String, Double> workMs) {}
+
+    private static StageTimes stageTimes(FrostbyteNode node) throws SQLException {
+        Map<String, Double> wait = new LinkedHashMap<>();
+        Map<String, Double> work = new LinkedHashMap<>();
+        try (Connection connection = node.database().database().dataSource().getConnection()) {
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT stage, avg(EXTRACT(EPOCH FROM (first_attempt_at - created_at)) * 1000)"
+                            + " FROM jobs WHERE tenant_id = ? AND first_attempt_at IS NOT NULL GROUP BY stage")) {
+                query.setString(1, TENANT.value());
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        wait.put(rows.getString(1), rows.getDouble(2));
+                    }
+                }
+            }
+            for (String stage : STAGES) {
+                // the policy stage's three gate events carry the same duration: the classification gate's is the
+                // stage's
+                try (PreparedStatement query = connection.prepareStatement(
+                        "SELECT avg((details->>'duration_ms')::double precision) FROM audit_events"
+                                + " WHERE tenant_id = ? AND event_type = ?"
+                                + (stage.equals("policy") ? " AND details->>'gate' = 'classification'" : ""))) {
+                    query.setString(1, TENANT.value());
+                    query.setString(2, STAGE_EVENTS.get(stage));
+                    try (ResultSet rows = query.executeQuery()) {
+                        if (rows.next()) {
+                            work.put(stage, rows.getDouble(1));
+                        }
+                    }
+                }
+            }
+        }
+        return new StageTimes(wait, work);
+    }
+
+    private static void resetPeaks() {
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                pool.resetPeakUsage();
+            }
+        }
+    }
+
+    // the sum of the heap pools' peaks: an upper bound of the heap in use at any one time (garbage included)
+    private static long peakHeap() {
+        long peak = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                peak += pool.getPeakUsage().getUsed();
+            }
+        }
+        return peak;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One file to upload. */
+    record Upload(String id, String filename, byte[] bytes) {}
+}
