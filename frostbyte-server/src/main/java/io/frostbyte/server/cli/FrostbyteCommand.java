@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
             PolicyCommand.class,
             ProofCommand.class,
             IngestCommand.class,
-            ReportCommand.class
+            ReportCommand.class,
+            QueryCommand.class
         })
 public final class FrostbyteCommand implements Runnable {
     @CommandLine.Spec

@@ -584,6 +584,128 @@ class PipelineIT {
                 .containsPattern("frostbyte_embed_dimension_assertions_total\\{[^}]*result=\"fail\"[^}]*\\} [1-9]");
     }
 
+    @Test
+    void
+            the_same_query_gives_the_same_ids_and_scores_and_a_filter_that_excludes_everything_gives_an_empty_signed_answer()
+                    throws Exception {
+        a_batch_is_indexed_once();
+        String body = "{\"query_text\":\"table structure\",\"top_k\":5}";
+        JsonNode first = api.postJson("/api/v1/query/pipeline-co/search", token(), body)
+                .json()
+                .path("data");
+        JsonNode second = api.postJson("/api/v1/query/pipeline-co/search", token(), body)
+                .json()
+                .path("data");
+        ApiClient.Response empty = api.postJson(
+                "/api/v1/query/pipeline-co/search",
+                token(),
+                "{\"query_text\":\"table structure\",\"filters\":{\"doc_ids\":[\"doc_000000000000000000000000\"]}}");
+
+        assertThat(second.path("chunks").findValuesAsText("chunk_id"))
+                .isEqualTo(first.path("chunks").findValuesAsText("chunk_id"));
+        assertThat(second.path("chunks").findValuesAsText("fusion_score"))
+                .isEqualTo(first.path("chunks").findValuesAsText("fusion_score"));
+        assertThat(empty.status()).isEqualTo(200);
+        assertThat(empty.json().path("data").path("chunks")).isEmpty();
+        var verifier = new io.frostbyte.core.proof.ProofVerifier(io.frostbyte.core.proof.VerificationKey.readAll(
+                api.get("/api/v1/keys", null).body()));
+        assertThat(verifier.verify(
+                                empty.json().path("data").path("proof").toString(), Optional.empty(), Optional.empty())
+                        .valid())
+                .isTrue();
+    }
+
+    @Test
+    void frostbyte_query_prints_ranked_chunks_and_verifies_the_proof() throws Exception {
+        a_batch_is_indexed_once();
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int exit = new picocli.CommandLine(new io.frostbyte.server.cli.FrostbyteCommand())
+                .setOut(new java.io.PrintWriter(out))
+                .setErr(new java.io.PrintWriter(err))
+                .execute(
+                        "query",
+                        "--url",
+                        node.url().orElseThrow().toString(),
+                        "--token",
+                        token(),
+                        "--tenant",
+                        "pipeline-co",
+                        "--top-k",
+                        "3",
+                        "table structure recognition");
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString()).contains(" 1. [chk_").contains("paper.pdf");
+        assertThat(err.toString()).contains("proof: valid");
+    }
+
+    @Test
+    void a_chunk_quarantined_after_indexing_is_never_served_again() throws Exception {
+        a_batch_is_indexed_once();
+        String query = "{\"query_text\":\"table structure recognition\",\"top_k\":3,\"mode\":\"keyword\"}";
+        JsonNode before = api.postJson("/api/v1/query/pipeline-co/search", token(), query)
+                .json()
+                .path("data");
+        String chunkId = before.path("chunks").get(0).path("chunk_id").asText();
+        String tenantDb = db.url().withDatabase("tenant_pipeline_co").url();
+        try (Connection tenant = java.sql.DriverManager.getConnection(tenantDb);
+                PreparedStatement quarantine =
+                        tenant.prepareStatement("UPDATE chunks SET status = ? WHERE chunk_id = ?")) {
+            quarantine.setString(1, "quarantined");
+            quarantine.setString(2, chunkId);
+            assertThat(quarantine.executeUpdate()).isEqualTo(1);
+            try {
+                JsonNode after = api.postJson("/api/v1/query/pipeline-co/search", token(), query)
+                        .json()
+                        .path("data");
+
+                assertThat(after.path("chunks").findValuesAsText("chunk_id")).doesNotContain(chunkId);
+                assertThat(after.path("proof").path("chunks").findValuesAsText("chunk_id"))
+                        .doesNotContain(chunkId);
+                assertThat(api.get("/api/v1/query/pipeline-co/chunk/" + chunkId, token())
+                                .status())
+                        .isEqualTo(404);
+            } finally {
+                quarantine.setString(1, "active");
+                quarantine.executeUpdate();
+            }
+        }
+    }
+
+    @Test
+    void a_suspended_tenant_cannot_search() throws Exception {
+        ApiClient.Response created = api.postJson(
+                "/api/v1/admin/tenants",
+                admin,
+                "{\"tenant_id\":\"paused-q\",\"tenant_name\":\"Paused\",\"contact_email\":\"ops@example.com\","
+                        + "\"tier\":\"standard\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        TenantId paused = TenantId.of("paused-q");
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> node.registry()
+                        .find(paused)
+                        .map(s -> s.state().name())
+                        .orElse("")
+                        .equals("ACTIVE"));
+        long epoch = node.registry().find(paused).orElseThrow().keyEpoch();
+        String token = node.tokens()
+                .issue("dana", paused, Role.TENANT_USER, EnumSet.of(Scope.QUERY), Duration.ofHours(1), epoch)
+                .token();
+        node.tenantCache().refresh();
+        assertThat(api.postJson("/api/v1/query/paused-q/search", token, "{\"query_text\":\"x\"}")
+                        .status())
+                .isEqualTo(200);
+
+        assertThat(api.postJson("/api/v1/admin/tenants/paused-q/suspend", admin, "{\"reason\":\"incident drill\"}")
+                        .status())
+                .isEqualTo(200);
+        node.tenantCache().refresh();
+        ApiClient.Response refused = api.postJson("/api/v1/query/paused-q/search", token, "{\"query_text\":\"x\"}");
+
+        assertThat(refused.status()).isIn(401, 403);
+    }
+
     private static String tenantAdmin() {
         return token();
     }
