@@ -207,16 +207,7 @@ final class E2eSuite implements BenchSuite {
     }
 
     private static Path corpus() {
-        for (Path candidate : List.of(Path.of("../shared/corpus"), Path.of("../../shared/corpus"))) {
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        Path shared = Path.of("/work/shared/corpus");
-        if (Files.isDirectory(shared)) {
-            return shared;
-        }
-        throw new IllegalStateException("shared/corpus not found (run from the project root)");
+        return CorpusLocation.root();
     }
 
     /**

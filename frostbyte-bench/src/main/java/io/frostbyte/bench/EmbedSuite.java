@@ -240,19 +240,13 @@ final class EmbedSuite implements BenchSuite {
         return out;
     }
 
-    /** {@code -Dfrostbyte.corpus=<dir>}, else {@code shared/corpus} beside or above the working directory. */
+    /** The XQuAD BEIR files of the shared corpus ({@link CorpusLocation}). */
     private static Path corpus() {
-        String configured = System.getProperty("frostbyte.corpus");
-        List<Path> candidates = configured != null
-                ? List.of(Path.of(configured))
-                : List.of(Path.of("../shared/corpus"), Path.of("../../shared/corpus"), Path.of("/work/shared/corpus"));
-        for (Path candidate : candidates) {
-            Path beir = candidate.resolve("retrieval-xquad-en/beir-format");
-            if (Files.isRegularFile(beir.resolve("corpus.jsonl"))) {
-                return beir;
-            }
+        Path beir = CorpusLocation.root().resolve("retrieval-xquad-en/beir-format");
+        if (!Files.isRegularFile(beir.resolve("corpus.jsonl"))) {
+            throw new IllegalStateException("retrieval-xquad-en/beir-format/corpus.jsonl is missing from the corpus");
         }
-        throw new IllegalStateException("corpus not found; pass -Dfrostbyte.corpus=<path to shared/corpus>");
+        return beir;
     }
 
     private static List<String> readTexts(Path jsonl) throws IOException {

@@ -22,7 +22,7 @@ import java.util.function.ToIntFunction;
  * {@code String.toLowerCase} over the same text in the same run. Quality figures carry no baseline (NaN ratio).
  */
 final class PolicySuite implements BenchSuite {
-    private static final Path CORPUS = Path.of(System.getProperty("frostbyte.corpus", "../shared/corpus"));
+    private static final Path CORPUS = CorpusLocation.root();
 
     @Override
     public String name() {

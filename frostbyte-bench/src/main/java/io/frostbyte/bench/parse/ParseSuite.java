@@ -52,8 +52,7 @@ public final class ParseSuite implements BenchSuite {
 
     @Override
     public List<Figure> run(BenchOptions options) throws Exception {
-        Path corpus = Path.of(System.getProperty("frostbyte.corpus", "../shared/corpus"))
-                .resolve("docling-testdata");
+        Path corpus = io.frostbyte.bench.CorpusLocation.root().resolve("docling-testdata");
         if (!Files.isDirectory(corpus)) {
             throw new IllegalStateException("docling-testdata not found under " + corpus.toAbsolutePath()
                     + "; pass -Dfrostbyte.corpus=<path to shared/corpus>");
