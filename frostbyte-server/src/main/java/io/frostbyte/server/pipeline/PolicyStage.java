@@ -263,6 +263,7 @@ public final class PolicyStage implements JobHandler {
         int finalQuarantined = quarantined;
         int finalFlagged = flagged;
         double finalMax = maxScore;
+        String finalChunkSet = chunkSetHash(rows, true, true);
         context.control().inTransaction(connection -> {
             Map<String, Object> pii = new LinkedHashMap<>();
             pii.put("gate", "pii");
@@ -337,7 +338,7 @@ public final class PolicyStage implements JobHandler {
             Map<String, Object> classified = new LinkedHashMap<>();
             classified.put("gate", "classification");
             classified.put("input_hash", injection.get("output_hash"));
-            classified.put("output_hash", "sha256:" + chunkSetHash(rows, true, true));
+            classified.put("output_hash", "sha256:" + finalChunkSet);
             classified.put("classification", label);
             classified.put("confidence", score(classification.confidence()));
             classified.put("classifier_version", classification.classifierVersion());
@@ -389,7 +390,7 @@ public final class PolicyStage implements JobHandler {
                                 Optional.empty());
                 Map<String, String> payload = new LinkedHashMap<>(job.payload());
                 payload.put("previous_event_id", classificationEvent.eventId().toString());
-                payload.put("chunk_set_sha256", chunkSetHash(rows, true, true));
+                payload.put("chunk_set_sha256", finalChunkSet);
                 context.jobs()
                         .enqueue(
                                 connection,
@@ -398,7 +399,7 @@ public final class PolicyStage implements JobHandler {
                                         Stage.EMBED,
                                         "document",
                                         docId,
-                                        "embed:" + chunkSetHash(rows, true, true),
+                                        "embed:" + finalChunkSet,
                                         payload));
             }
             context.jobs().complete(connection, job);
