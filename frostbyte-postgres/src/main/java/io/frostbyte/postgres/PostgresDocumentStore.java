@@ -252,6 +252,59 @@ public final class PostgresDocumentStore {
     }
 
     /**
+     * The embedding cache (spec/04 §4.2): vectors this tenant already stored for chunk texts with these {@code
+     * text_sha256} values, made by {@code model} at {@code version}, keyed by text hash. Texts never embedded are
+     * absent.
+     */
+    public Map<String, io.frostbyte.core.embed.Embedding> cachedVectors(
+            TenantId tenantId, java.util.Collection<String> textSha256s, String model, String version) {
+        if (textSha256s.isEmpty()) {
+            return Map.of();
+        }
+        return Jdbc.inTransaction(databases.dataSource(tenantId), true, connection -> {
+            try (PreparedStatement select = connection.prepareStatement("""
+                    SELECT DISTINCT ON (text_sha256) text_sha256, vector, coalesce(truncated, false) FROM chunks
+                    WHERE text_sha256 = ANY (?) AND embed_model = ? AND embed_version = ? AND vector IS NOT NULL
+                    ORDER BY text_sha256, chunk_id
+                    """)) {
+                select.setArray(1, Jdbc.textArray(connection, List.copyOf(textSha256s)));
+                select.setString(2, model);
+                select.setString(3, version);
+                Map<String, io.frostbyte.core.embed.Embedding> vectors = new java.util.HashMap<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        vectors.put(
+                                rows.getString(1),
+                                new io.frostbyte.core.embed.Embedding(floats(rows.getBytes(2)), rows.getBoolean(3)));
+                    }
+                }
+                return vectors;
+            }
+        });
+    }
+
+    /**
+     * Undoes {@link #indexed} after a failed verification (spec/04 EMB-5): the document's chunks lose their index
+     * version and time and the document goes back to {@code embedded}.
+     */
+    public void unindexed(TenantId tenantId, String docId, Instant at) {
+        Jdbc.inTransaction(databases.dataSource(tenantId), connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE chunks SET index_version = NULL, indexed_at = NULL WHERE doc_id = ?")) {
+                update.setString(1, docId);
+                update.executeUpdate();
+            }
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE documents SET indexed_at = NULL, status = 'embedded', updated_at = ? WHERE doc_id = ?")) {
+                Jdbc.setInstant(update, 1, at);
+                update.setString(2, docId);
+                update.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
      * A document's row as served by {@code GET /query/{t}/document/{doc_id}} (spec/08), with its indexed chunks'
      * positions; empty when the tenant has no such document.
      */

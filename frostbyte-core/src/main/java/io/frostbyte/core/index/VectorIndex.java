@@ -54,6 +54,40 @@ public interface VectorIndex {
     void deleteDocument(IndexNamespace namespace, DocId docId);
 
     /**
+     * Makes {@code points} (0 to {@link #MAX_BATCH}, all of {@code docId}) the document's only points: its earlier
+     * points are deleted and these written. All vectors are checked before anything changes. Adapters that can should do
+     * it in one commit, so readers never see the document without points; this default deletes, then upserts.
+     */
+    default void replaceDocument(IndexNamespace namespace, DocId docId, List<IndexPoint> points) {
+        java.util.Objects.requireNonNull(docId, "docId is null");
+        java.util.Objects.requireNonNull(points, "points is null");
+        for (IndexPoint point : points) {
+            if (!point.docId().equals(docId)) {
+                throw new io.frostbyte.core.FrostbyteException(
+                        io.frostbyte.core.ErrorCode.VALIDATION_ERROR,
+                        "a point of another document: " + point.chunkId());
+            }
+        }
+        if (points.size() > MAX_BATCH) {
+            throw new io.frostbyte.core.FrostbyteException(
+                    io.frostbyte.core.ErrorCode.VALIDATION_ERROR,
+                    "replace takes 0 to " + MAX_BATCH + " points, got " + points.size());
+        }
+        OptionalInt dimension = dimension(namespace);
+        if (dimension.isEmpty()) {
+            throw new io.frostbyte.core.FrostbyteException(
+                    io.frostbyte.core.ErrorCode.RESOURCE_NOT_FOUND, "no vector index " + namespace);
+        }
+        for (IndexPoint point : points) {
+            io.frostbyte.core.embed.Vectors.requireUsable(point.vector(), dimension.getAsInt());
+        }
+        deleteDocument(namespace, docId);
+        if (!points.isEmpty()) {
+            upsert(namespace, points);
+        }
+    }
+
+    /**
      * The stored points for up to {@link #MAX_BATCH} chunk ids, in the order asked, skipping ids that are not indexed;
      * for verification after a write.
      */

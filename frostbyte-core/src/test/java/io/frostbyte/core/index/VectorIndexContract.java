@@ -276,6 +276,56 @@ public abstract class VectorIndexContract {
     }
 
     @Test
+    void replacing_a_document_leaves_exactly_its_new_points_and_touches_no_other_document() {
+        IndexNamespace namespace = withCorpus();
+        IndexPoint rewritten = new IndexPoint(
+                chunkId("invoice"), docId("doc-a"), "contract", 3, MARCH_2, near(6, 7, 0.2f), "rewritten text");
+        IndexPoint added =
+                new IndexPoint(chunkId("appendix"), docId("doc-a"), "other", 4, MARCH_2, near(5, 6, 0.1f), "appendix");
+
+        index().replaceDocument(namespace, docId("doc-a"), List.of(rewritten, added));
+        index().replaceDocument(namespace, docId("doc-a"), List.of(rewritten, added));
+
+        assertThat(index().count(namespace)).isEqualTo(5);
+        assertThat(index().fetch(namespace, List.of(chunkId("invoice"), chunkId("contract"), chunkId("appendix"))))
+                .containsExactly(StoredPoint.of(rewritten), StoredPoint.of(added));
+        assertThat(index().fetch(namespace, List.of(chunkId("penguins")))).hasSize(1);
+    }
+
+    @Test
+    void replacing_a_document_with_no_points_deletes_it() {
+        IndexNamespace namespace = withCorpus();
+
+        index().replaceDocument(namespace, docId("doc-a"), List.of());
+
+        assertThat(index().count(namespace)).isEqualTo(3);
+        assertThat(index().fetch(namespace, List.of(chunkId("invoice"), chunkId("contract"))))
+                .isEmpty();
+    }
+
+    @Test
+    void a_replacement_with_one_bad_vector_or_another_documents_point_changes_nothing() {
+        IndexNamespace namespace = withCorpus();
+        IndexPoint good =
+                new IndexPoint(chunkId("invoice"), docId("doc-a"), "other", 1, MARCH_2, near(6, 7, 0.2f), "new");
+        IndexPoint shortVector =
+                new IndexPoint(chunkId("short"), docId("doc-a"), "other", 1, MARCH_2, new float[] {1, 0, 0}, "x");
+        IndexPoint foreign =
+                new IndexPoint(chunkId("foreign"), docId("doc-b"), "other", 1, MARCH_2, near(1, 2, 0.2f), "foreign");
+
+        assertCode(
+                () -> index().replaceDocument(namespace, docId("doc-a"), List.of(good, shortVector)),
+                ErrorCode.DIMENSION_MISMATCH);
+        assertCode(
+                () -> index().replaceDocument(namespace, docId("doc-a"), List.of(good, foreign)),
+                ErrorCode.VALIDATION_ERROR);
+
+        assertThat(index().count(namespace)).isEqualTo(5);
+        assertThat(index().fetch(namespace, List.of(chunkId("invoice"))).getFirst())
+                .isEqualTo(StoredPoint.of(corpus().getFirst()));
+    }
+
+    @Test
     void ranks_the_nearest_vector_first_in_a_vector_search() {
         IndexNamespace namespace = withCorpus();
 

@@ -41,6 +41,7 @@ public final class EmbedStage implements JobHandler {
     private final VectorIndex index;
     private final HaltEmbedding halt;
     private final java.util.function.BiConsumer<String, Long> assertions;
+    private final CpuWork cpu;
 
     /** Halts a tenant's embedding inside the caller's transaction (spec/04 EMB-2). */
     @FunctionalInterface
@@ -56,7 +57,9 @@ public final class EmbedStage implements JobHandler {
             EmbeddingModel model,
             VectorIndex index,
             HaltEmbedding halt,
-            java.util.function.BiConsumer<String, Long> assertions) {
+            java.util.function.BiConsumer<String, Long> assertions,
+            CpuWork cpu) {
+        this.cpu = requireNonNull(cpu, "cpu is null");
         this.halt = requireNonNull(halt, "halt is null");
         this.assertions = requireNonNull(assertions, "assertions is null");
         this.context = requireNonNull(context, "context is null");
@@ -77,18 +80,38 @@ public final class EmbedStage implements JobHandler {
         Map<String, float[]> vectors = new LinkedHashMap<>();
         Map<String, String> hashes = new HashMap<>();
         Map<String, Boolean> truncated = new HashMap<>();
+        // the embedding cache (spec/04 §4.2): a text this tenant already embedded with this model and version is
+        // not sent to the model again; the cached vector passes the same dimension assertion
+        Map<String, Embedding> cached = context.store()
+                .cachedVectors(
+                        tenantId,
+                        chunks.stream().map(ChunkRow::textSha256).collect(java.util.stream.Collectors.toSet()),
+                        model.modelId(),
+                        model.version());
+        List<ChunkRow> missing = new ArrayList<>();
+        Map<String, Embedding> made = new HashMap<>();
+        for (ChunkRow chunk : chunks) {
+            if (!cached.containsKey(chunk.textSha256()) && !made.containsKey(chunk.textSha256())) {
+                missing.add(chunk);
+                made.put(chunk.textSha256(), null);
+            }
+        }
         try {
-            for (int from = 0; from < chunks.size(); from += model.maxBatchSize()) {
-                List<ChunkRow> batch = chunks.subList(from, Math.min(chunks.size(), from + model.maxBatchSize()));
-                List<Embedding> embeddings =
-                        model.embedDocuments(batch.stream().map(ChunkRow::text).toList());
+            for (int from = 0; from < missing.size(); from += model.maxBatchSize()) {
+                List<ChunkRow> batch = missing.subList(from, Math.min(missing.size(), from + model.maxBatchSize()));
+                List<String> texts = batch.stream().map(ChunkRow::text).toList();
+                List<Embedding> embeddings = cpu.call(() -> model.embedDocuments(texts));
                 for (int i = 0; i < batch.size(); i++) {
-                    float[] vector = embeddings.get(i).vector();
-                    Vectors.requireUsable(vector, expected);
-                    vectors.put(batch.get(i).chunkId(), vector);
-                    hashes.put(batch.get(i).chunkId(), Vectors.sha256Hex(vector));
-                    truncated.put(batch.get(i).chunkId(), embeddings.get(i).truncated());
+                    made.put(batch.get(i).textSha256(), embeddings.get(i));
                 }
+            }
+            for (ChunkRow chunk : chunks) {
+                Embedding embedding = cached.getOrDefault(chunk.textSha256(), made.get(chunk.textSha256()));
+                float[] vector = embedding.vector();
+                Vectors.requireUsable(vector, expected);
+                vectors.put(chunk.chunkId(), vector);
+                hashes.put(chunk.chunkId(), Vectors.sha256Hex(vector));
+                truncated.put(chunk.chunkId(), embedding.truncated());
             }
         } catch (FrostbyteException e) {
             boolean dimension = e.code() == ErrorCode.DIMENSION_MISMATCH;
@@ -142,6 +165,7 @@ public final class EmbedStage implements JobHandler {
             details.put("embed_version", model.version());
             details.put("dimensions", expected);
             details.put("chunk_count", vectors.size());
+            details.put("cache_hits", chunks.size() - missing.size());
             details.put(
                     "truncated_chunks",
                     truncated.values().stream().filter(Boolean::booleanValue).count());
@@ -163,7 +187,13 @@ public final class EmbedStage implements JobHandler {
             context.jobs()
                     .enqueue(
                             connection,
-                            new JobRequest(tenantId, Stage.INDEX, "document", docId, "index:" + vectorSet, payload));
+                            new JobRequest(
+                                    tenantId,
+                                    Stage.INDEX,
+                                    "document",
+                                    docId,
+                                    "index:" + docId + ":" + vectorSet,
+                                    payload));
             context.jobs().complete(connection, job);
             return null;
         });

@@ -2,21 +2,30 @@ package io.frostbyte.server.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
+import io.frostbyte.core.ErrorCode;
+import io.frostbyte.core.FrostbyteException;
 import io.frostbyte.core.TenantId;
 import io.frostbyte.core.audit.EventType;
 import io.frostbyte.core.document.CanonicalJson;
 import io.frostbyte.core.document.DocId;
 import io.frostbyte.core.index.IndexNamespace;
 import io.frostbyte.core.index.IndexPoint;
+import io.frostbyte.core.index.StoredPoint;
 import io.frostbyte.core.index.VectorIndex;
 import io.frostbyte.core.intake.PipelineStage;
 import io.frostbyte.core.intake.StageState;
 import io.frostbyte.core.job.Job;
 import io.frostbyte.core.job.JobHandler;
+import io.frostbyte.core.storage.ObjectKey;
 import io.frostbyte.postgres.ChunkRow;
 import io.frostbyte.postgres.PostgresTenantDocuments.DocumentRow;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,20 +33,25 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The index stage (spec/04): writes the document's embedded chunks to the tenant's index (its namespace created with
- * the model's dimension on first use), replacing any earlier points of the document, then commits INDEX_WRITTEN
- * (vector set → index confirmation) and the file's {@code indexed} status. Upserts by chunk id, so reruns duplicate
- * nothing.
+ * The index stage (spec/04 §4.4, the three-store write): checks that the document's {@code structured.json} is in the
+ * object store with its parse-time hash, makes the document's embedded chunks its only points in the tenant's index (its
+ * namespace created with the model's dimension on first use) in one commit, marks the chunk rows indexed, then reads
+ * points and rows back and compares vectors, hashes and payloads. Any mismatch deletes the points and reverts the rows
+ * (EMB-5) and fails the job for a retry; otherwise INDEX_WRITTEN (vector set → index confirmation), the file's {@code
+ * indexed} status and the job's completion commit together. Points are keyed by chunk id, so reruns duplicate nothing.
  */
 public final class IndexStage implements JobHandler {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IndexStage.class);
     static final String COMPONENT = "index-worker";
 
     private final StageContext context;
     private final VectorIndex index;
     private final int dimension;
     private final String indexVersion;
+    private final CpuWork cpu;
 
-    IndexStage(StageContext context, VectorIndex index, int dimension, String indexVersion) {
+    IndexStage(StageContext context, VectorIndex index, int dimension, String indexVersion, CpuWork cpu) {
+        this.cpu = requireNonNull(cpu, "cpu is null");
         this.context = requireNonNull(context, "context is null");
         this.index = requireNonNull(index, "index is null");
         this.dimension = dimension;
@@ -71,30 +85,56 @@ public final class IndexStage implements JobHandler {
                     chunk.text()));
         }
         try {
-            index.deleteDocument(namespace, new DocId(docId));
-            if (!points.isEmpty()) {
-                index.upsert(namespace, points);
-            }
+            // 1. object store: the canonical document the chunks came from is there, unchanged since parsing
+            requireStructured(job, tenantId, docId);
+            // 3 (and 5). vector index: the document's points become exactly this set, in one commit; building the
+            // HNSW graph is the CPU-bound part of the write
+            cpu.run(() -> {
+                int first = Math.min(points.size(), VectorIndex.MAX_BATCH);
+                index.replaceDocument(namespace, new DocId(docId), points.subList(0, first));
+                for (int from = first; from < points.size(); from += VectorIndex.MAX_BATCH) {
+                    index.upsert(
+                            namespace, points.subList(from, Math.min(points.size(), from + VectorIndex.MAX_BATCH)));
+                }
+            });
         } catch (RuntimeException e) {
-            boolean retriable = e instanceof io.frostbyte.core.FrostbyteException frostbyte
-                    && frostbyte.code().retriable();
-            if (!retriable || StageContext.lastAttempt(job)) {
-                context.control().inTransaction(connection -> {
-                    context.failed(
-                            connection,
-                            job,
-                            PipelineStage.INDEX,
-                            io.frostbyte.core.ErrorCode.INDEX_FAILED,
-                            "The index write failed.");
-                    return null;
-                });
-            }
-            throw retriable
-                    ? e
-                    : new io.frostbyte.core.FrostbyteException(
-                            io.frostbyte.core.ErrorCode.INDEX_FAILED, "index write failed", e);
+            throw failure(job, e);
         }
+        // 2. tenant database: the rows are marked indexed
         context.store().indexed(tenantId, docId, indexVersion, context.clock().instant());
+        // 4. verify: points and rows read back and compared; on any mismatch both writes are undone (EMB-5)
+        List<IndexVerification.Mismatch> mismatches;
+        try {
+            List<StoredPoint> stored = new ArrayList<>();
+            List<String> ids = points.stream().map(IndexPoint::chunkId).toList();
+            for (int from = 0; from < ids.size(); from += VectorIndex.MAX_BATCH) {
+                stored.addAll(index.fetch(
+                        namespace, ids.subList(from, Math.min(ids.size(), from + VectorIndex.MAX_BATCH))));
+            }
+            mismatches = IndexVerification.check(
+                    points,
+                    context.store().chunks(tenantId, docId).stream()
+                            .map(IndexVerification.RowState::of)
+                            .toList(),
+                    stored);
+        } catch (RuntimeException e) {
+            rollBack(tenantId, namespace, docId);
+            throw failure(job, e);
+        }
+        if (!mismatches.isEmpty()) {
+            rollBack(tenantId, namespace, docId);
+            LOG.warn(
+                    "index write of document {} (tenant {}) failed verification: {} mismatch(es), first {} of {}",
+                    docId,
+                    tenantId,
+                    mismatches.size(),
+                    mismatches.getFirst().kind(),
+                    mismatches.getFirst().chunkId());
+            throw failure(
+                    job,
+                    new FrostbyteException(
+                            ErrorCode.INDEX_FAILED, "index verification found " + mismatches.size() + " mismatch(es)"));
+        }
         Map<String, Object> confirmation = new TreeMap<>();
         confirmation.put("index_version", indexVersion);
         confirmation.put("chunk_ids", chunks.stream().map(ChunkRow::chunkId).toList());
@@ -123,5 +163,59 @@ public final class IndexStage implements JobHandler {
             context.jobs().complete(connection, job);
             return null;
         });
+    }
+
+    /** Step 1 of the three-store write: {@code structured.json} exists and hashes to what the parse stage recorded. */
+    private void requireStructured(Job job, TenantId tenantId, String docId) {
+        String recorded = job.payload().get("structured_sha256");
+        if (recorded == null) {
+            return; // a job enqueued before the hash travelled with it; the policy stage checked it already
+        }
+        ObjectKey key = ObjectKey.normalized(docId);
+        MessageDigest digest = sha256();
+        try (InputStream in = context.objects().get(tenantId, key)) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            throw new FrostbyteException(ErrorCode.INDEX_FAILED, "structured.json could not be read", e);
+        }
+        if (!HexFormat.of().formatHex(digest.digest()).equals(recorded)) {
+            throw new FrostbyteException(ErrorCode.INDEX_FAILED, "structured.json does not match its parse-time hash");
+        }
+    }
+
+    /** Undoes steps 2 and 3 (spec/04 EMB-5): the document's points leave the index and its rows lose "indexed". */
+    private void rollBack(TenantId tenantId, IndexNamespace namespace, String docId) {
+        try {
+            index.deleteDocument(namespace, new DocId(docId));
+        } finally {
+            context.store().unindexed(tenantId, docId, context.clock().instant());
+        }
+    }
+
+    /**
+     * The exception to fail the job with; on the last attempt, or for a failure no retry can mend, the file fails in its
+     * batches first.
+     */
+    private RuntimeException failure(Job job, RuntimeException e) {
+        boolean retriable =
+                e instanceof FrostbyteException frostbyte && frostbyte.code().retriable();
+        if (!retriable || StageContext.lastAttempt(job)) {
+            context.control().inTransaction(connection -> {
+                context.failed(connection, job, PipelineStage.INDEX, ErrorCode.INDEX_FAILED, "The index write failed.");
+                return null;
+            });
+        }
+        return retriable ? e : new FrostbyteException(ErrorCode.INDEX_FAILED, "index write failed", e);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing", e);
+        }
     }
 }

@@ -44,12 +44,14 @@ public final class ParseStage implements JobHandler {
     private final DocumentParser parser;
     private final ParseLimits limits;
     private final String policyKey;
+    private final CpuWork cpu;
 
     /**
      * @param policyKey the policy stage's idempotency-key suffix (policy version and tenant config version are added
      *     per job)
      */
-    ParseStage(StageContext context, DocumentParser parser, ParseLimits limits, String policyKey) {
+    ParseStage(StageContext context, DocumentParser parser, ParseLimits limits, String policyKey, CpuWork cpu) {
+        this.cpu = requireNonNull(cpu, "cpu is null");
         this.context = requireNonNull(context, "context is null");
         this.parser = requireNonNull(parser, "parser is null");
         this.limits = requireNonNull(limits, "limits is null");
@@ -65,7 +67,7 @@ public final class ParseStage implements JobHandler {
                 .find(tenantId, docId)
                 .orElseThrow(() -> new FrostbyteException(ErrorCode.RESOURCE_NOT_FOUND, "document row is missing"));
         context.processing(tenantId, docId, PipelineStage.PARSE);
-        ParseOutcome outcome = parse(tenantId, document, parser, limits, context);
+        ParseOutcome outcome = cpu.call(() -> parse(tenantId, document, parser, limits, context));
         switch (outcome) {
             case ParseOutcome.Parsed parsed -> completed(job, document, parsed.document(), started);
             case ParseOutcome.Failed failed -> failed(job, document, failed, started);

@@ -59,8 +59,10 @@ public final class Pipeline {
                         TextEmbedder.of(model),
                         model.modelId() + "@" + model.version(),
                         PrototypeClassifier.defaultDescriptions()));
+        CpuWork work = new CpuWork(cpu);
         Map<Stage, JobHandler> handlers = new EnumMap<>(Stage.class);
-        handlers.put(Stage.PARSE, onCpuPool(new ParseStage(context, parser, limits, PolicyStage.VERSION), cpu));
+        // parse, embed and index run their I/O on the job's virtual thread and only their computing on the CPU pool
+        handlers.put(Stage.PARSE, new ParseStage(context, parser, limits, PolicyStage.VERSION, work));
         handlers.put(
                 Stage.POLICY,
                 onCpuPool(
@@ -73,20 +75,19 @@ public final class Pipeline {
                         cpu));
         handlers.put(
                 Stage.EMBED,
-                onCpuPool(
-                        new EmbedStage(
-                                context,
-                                model,
-                                index,
-                                (connection, tenantId) -> registry.setEmbeddingHalted(connection, tenantId, true),
-                                (result, count) -> io.micrometer.core.instrument.Counter.builder(
-                                                "frostbyte.embed.dimension.assertions")
-                                        .description("Vector dimension assertions before index writes")
-                                        .tag("result", result)
-                                        .register(meters)
-                                        .increment(count)),
-                        cpu));
-        handlers.put(Stage.INDEX, onCpuPool(new IndexStage(context, index, model.dimension(), INDEX_VERSION), cpu));
+                new EmbedStage(
+                        context,
+                        model,
+                        index,
+                        (connection, tenantId) -> registry.setEmbeddingHalted(connection, tenantId, true),
+                        (result, count) -> io.micrometer.core.instrument.Counter.builder(
+                                        "frostbyte.embed.dimension.assertions")
+                                .description("Vector dimension assertions before index writes")
+                                .tag("result", result)
+                                .register(meters)
+                                .increment(count),
+                        work));
+        handlers.put(Stage.INDEX, new IndexStage(context, index, model.dimension(), INDEX_VERSION, work));
         return handlers;
     }
 
