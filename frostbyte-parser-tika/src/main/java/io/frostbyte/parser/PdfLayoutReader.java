@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -31,21 +32,31 @@ import org.apache.pdfbox.text.TextPosition;
  * PDF structure from PDFBox text positions (spec/02 §2.2), for the many PDFs that carry no tags: lines with their
  * position, font size and weight; lines repeated at the top or bottom of pages (digits masked) become furniture;
  * two-column pages are read column by column between full-width bands; lines are grouped into blocks by vertical
- * gaps and font changes; headings are blocks set larger than the body size (levels by size rank) or short bold
- * blocks at body size (with a lower-case letter unless numbered, so bold code and labels in capitals are not); bullet and number markers give list items, monospaced fonts code, "Figure n" lines captions.
+ * gaps and font changes (words hyphenated at line ends rejoined, ligatures spelled out, see {@link TextRepair});
+ * headings are short blocks with no other text beside them, set larger than the body, or bold at body size, or
+ * numbered "5.1 Title" before body text (see {@link #headingLevels}); bullet and number markers give list items,
+ * monospaced fonts code, "Figure n" lines captions. Ruling lines for {@link PdfTables} are collected by {@link
+ * PdfRulings} in the same pass over each page's content as the text.
  * A page with fewer than {@link #OCR_BELOW_CHARACTERS} characters and an image is rendered and OCR'd when an engine
  * is configured.
  */
 final class PdfLayoutReader {
     static final int OCR_BELOW_CHARACTERS = 10;
     static final int MAX_HEADING_RUN = 4;
-    private static final float OCR_DPI = 300;
     private static final long MAX_OCR_PIXELS = 60_000_000L;
     private static final Pattern BULLET = Pattern.compile(
             "^([\\u2022\\u00B7\\u25AA\\u25CF\\u25E6\\u2013\\u2043\\-*\\uF0B7]|\\d{1,3}[.)]|[a-z][.)]|\\(\\d{1,3}\\))\\s+\\S.*");
     private static final Pattern CAPTION = Pattern.compile("^(Figure|Fig\\.|Table)\\s+\\d+[.:]?\\s.*");
     /** "2", "2.3" or "2.3.1" before a title: a numbered section even when set in capitals. */
     private static final Pattern NUMBERED_SECTION = Pattern.compile("^\\d{1,2}(\\.\\d{1,2}){0,3}\\.?\\s+\\S.*");
+
+    private static final Pattern SUBSET_PREFIX = Pattern.compile("^[a-z]{6}\\+");
+    private static final Pattern BOLD_SUFFIX = Pattern.compile("(bd|bdit|bdita|sb|sbit)$");
+    private static final Pattern TEX_BOLD = Pattern.compile("^(cm|sf|ec|lm)[a-z]*bx\\d*$|^cmb\\d+$");
+    /** A two-level or deeper section number before a capitalized title: "5.1 Results", "2.1.7 Verifying …". */
+    private static final Pattern MULTI_LEVEL_SECTION = Pattern.compile("^\\d{1,2}(\\.\\d{1,2}){1,3}\\.?\\s+\\p{Lu}.*");
+    /** A chapter number set alone in a large size: "1", "12". */
+    private static final Pattern CHAPTER_NUMBER = Pattern.compile("^\\d{1,2}$");
 
     private static final Pattern PAGE_NUMBER = Pattern.compile("^(page\\s*)?#(\\s*(of|/)\\s*#)?$");
 
@@ -78,8 +89,12 @@ final class PdfLayoutReader {
         this.limits = limits;
     }
 
+    /**
+     * @param ocrDpi {@code ocr.dpi}, the resolution a page without text is rendered at for OCR
+     * @param ocrTimeout the time one page may take in the OCR engine
+     */
     static Extraction read(
-            byte[] bytes, ParseLimits limits, Optional<TesseractOcr> ocr, Path scratch, Duration ocrTimeout)
+            byte[] bytes, ParseLimits limits, Optional<TesseractOcr> ocr, Path scratch, int ocrDpi, Duration ocrTimeout)
             throws IOException, InterruptedException {
         PdfLayoutReader reader = new PdfLayoutReader(limits);
         try (PDDocument document = Loader.loadPDF(bytes)) {
@@ -109,13 +124,13 @@ final class PdfLayoutReader {
                     ocrPages.add(page);
                 }
             }
-            reader.layout(byPage, kept, document);
+            reader.layout(byPage, collector.rulings, kept, document);
             for (int page : ocrPages) {
                 if (ocr.isEmpty()) {
                     reader.extraction.drop("image", page, "image_without_text");
                     reader.extraction.warnings.add("ocr_unavailable");
                 } else {
-                    reader.ocrPage(document, page, ocr.get(), scratch, ocrTimeout);
+                    reader.ocrPage(document, page, ocr.get(), scratch, ocrDpi, ocrTimeout);
                 }
             }
             if (!ocrPages.isEmpty()) {
@@ -151,12 +166,12 @@ final class PdfLayoutReader {
         return false;
     }
 
-    private void ocrPage(PDDocument document, int page, TesseractOcr ocr, Path scratch, Duration timeout)
+    private void ocrPage(PDDocument document, int page, TesseractOcr ocr, Path scratch, int ocrDpi, Duration timeout)
             throws InterruptedException {
         PDPage pdPage = document.getPage(page - 1);
         float widthInches = pdPage.getMediaBox().getWidth() / 72f;
         float heightInches = pdPage.getMediaBox().getHeight() / 72f;
-        float dpi = OCR_DPI;
+        float dpi = ocrDpi;
         double pixels = (double) widthInches * heightInches * dpi * dpi;
         if (pixels > MAX_OCR_PIXELS) {
             dpi = (float) Math.sqrt(MAX_OCR_PIXELS / ((double) widthInches * heightInches));
@@ -174,7 +189,11 @@ final class PdfLayoutReader {
         }
     }
 
-    private void layout(Map<Integer, List<Line>> byPage, int pages, PDDocument document) {
+    private void layout(
+            Map<Integer, List<Line>> byPage,
+            Map<Integer, List<PdfRulings.Segment>> rulings,
+            int pages,
+            PDDocument document) {
         Map<String, TreeSet<Integer>> edgePages = new HashMap<>();
         Map<Integer, Float> heights = new HashMap<>();
         for (int page = 1; page <= pages; page++) {
@@ -187,6 +206,7 @@ final class PdfLayoutReader {
             }
         }
         List<Line> body = new ArrayList<>();
+        Set<Line> sideBySide = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (int page = 1; page <= pages; page++) {
             List<Line> lines = byPage.getOrDefault(page, List.of());
             List<Line> edges = edgeLines(lines, heights.get(page));
@@ -207,33 +227,20 @@ final class PdfLayoutReader {
                     kept.add(line);
                 }
             }
-            kept = withTables(kept, document.getPage(page - 1));
-            body.addAll(
-                    readingOrder(kept, document.getPage(page - 1).getCropBox().getWidth()));
+            kept = withTables(kept, rulings.getOrDefault(page, List.of()));
+            float width = document.getPage(page - 1).getCropBox().getWidth();
+            markSideBySide(kept, width, sideBySide);
+            body.addAll(readingOrder(kept, width));
         }
         float bodySize = bodySize(body);
         List<List<Line>> groups = group(body, bodySize);
-        TreeSet<Float> headingSizes = new TreeSet<>(java.util.Comparator.reverseOrder());
-        for (List<Line> group : groups) {
-            if (isLargeHeading(group, bodySize)) {
-                headingSizes.add(roundSize(group.getFirst().size()));
-            }
-        }
-        List<Float> ranked = new ArrayList<>(headingSizes);
-        int[] levels = new int[groups.size()];
-        for (int i = 0; i < groups.size(); i++) {
-            List<Line> group = groups.get(i);
-            if (group.getFirst().table() == null && isLargeHeading(group, bodySize)) {
-                levels[i] = Math.min(ranked.indexOf(roundSize(group.getFirst().size())) + 1, 6);
-            } else if (group.getFirst().table() == null && isBoldHeading(group, bodySize)) {
-                levels[i] = Math.min(ranked.size() + 1, 6);
-            }
-        }
-        demoteHeadingRuns(groups, levels);
+        int[] levels = headingLevels(groups, bodySize, sideBySide);
         for (int i = 0; i < groups.size(); i++) {
             List<Line> group = groups.get(i);
             Line first = group.getFirst();
-            String text = String.join("\n", group.stream().map(Line::text).toList());
+            String text = group.stream().allMatch(Line::mono)
+                    ? String.join("\n", group.stream().map(Line::text).toList())
+                    : TextRepair.joinLines(group.stream().map(Line::text).toList());
             int page = first.page();
             int pageEnd = group.getLast().page();
             if (first.table() != null) {
@@ -248,6 +255,85 @@ final class PdfLayoutReader {
                 extraction.blocks.add(RawBlock.text(BlockType.LIST_ITEM, 1, text, page, pageEnd));
             } else {
                 extraction.blocks.add(RawBlock.text(BlockType.PARAGRAPH, 0, text, page, pageEnd));
+            }
+        }
+    }
+
+    /**
+     * Heading levels of the groups (0 = not a heading). A heading is a short group that no other text sits beside (a
+     * label in a diagram, a form or a table row has neighbours on its baseline), and either set clearly larger than
+     * the body ({@link #isLargeHeading}), one line a little larger than the body and followed by smaller text, bold at
+     * body size ({@link #isBoldHeading}), or one line at body size opening with a two-level section number and
+     * followed by body text. Levels follow the rank of the heading's size among all heading sizes, largest first;
+     * headings at body size or smaller share the level below the smallest larger size.
+     */
+    private static int[] headingLevels(List<List<Line>> groups, float bodySize, Set<Line> sideBySide) {
+        boolean[] heading = new boolean[groups.size()];
+        for (int i = 0; i < groups.size(); i++) {
+            List<Line> group = groups.get(i);
+            List<Line> next = i + 1 < groups.size() ? groups.get(i + 1) : null;
+            if (group.getFirst().table() != null
+                    || group.stream().anyMatch(sideBySide::contains)
+                    || group.stream().anyMatch(Line::mono)) {
+                continue;
+            }
+            heading[i] = isLargeHeading(group, bodySize)
+                    || isSlightlyLargerHeading(group, next, bodySize)
+                    || isBoldHeading(group, bodySize)
+                    || isNumberedHeading(group, next, bodySize);
+        }
+        TreeSet<Float> largerSizes = new TreeSet<>(java.util.Comparator.reverseOrder());
+        for (int i = 0; i < groups.size(); i++) {
+            float size = roundSize(groups.get(i).getFirst().size());
+            if (heading[i] && size > bodySize) {
+                largerSizes.add(size);
+            }
+        }
+        List<Float> ranked = new ArrayList<>(largerSizes);
+        int[] levels = new int[groups.size()];
+        for (int i = 0; i < groups.size(); i++) {
+            if (heading[i]) {
+                int rank = ranked.indexOf(roundSize(groups.get(i).getFirst().size()));
+                levels[i] = Math.min((rank >= 0 ? rank : ranked.size()) + 1, 6);
+            }
+        }
+        demoteHeadingRuns(groups, levels);
+        return levels;
+    }
+
+    /**
+     * Marks the lines that share part of their vertical extent with another line of comparable size (at least half
+     * as large) in the same column of the page: labels of a diagram, cells of an unruled table, form fields, margin
+     * notes beside body text. On a two-column page a line beside the other column's text does not count; a small
+     * label ("Chapter 1.") beside a large title does not either.
+     */
+    private static void markSideBySide(List<Line> lines, float width, Set<Line> marked) {
+        float middle = width / 2;
+        boolean twoColumns = readingOrder(lines, width) != lines;
+        List<Line> sorted = new ArrayList<>(lines);
+        sorted.sort(java.util.Comparator.comparingDouble(Line::top));
+        for (int i = 0; i < sorted.size(); i++) {
+            Line a = sorted.get(i);
+            for (int j = i + 1; j < sorted.size(); j++) {
+                Line b = sorted.get(j);
+                if (b.top() >= a.bottom()) {
+                    break;
+                }
+                float overlap = Math.min(a.bottom(), b.bottom()) - Math.max(a.top(), b.top());
+                float height = Math.min(a.bottom() - a.top(), b.bottom() - b.top());
+                boolean sameColumn = !twoColumns
+                        || (a.x0() < middle - 2 && b.x0() < middle - 2)
+                        || (a.x1() > middle + 2 && b.x1() > middle + 2);
+                boolean comparableSize = Math.min(a.size(), b.size()) >= Math.max(a.size(), b.size()) * 0.5f;
+                if (height > 0
+                        && overlap > height * 0.15f
+                        && sameColumn
+                        && comparableSize
+                        && a.table() == null
+                        && b.table() == null) {
+                    marked.add(a);
+                    marked.add(b);
+                }
             }
         }
     }
@@ -278,15 +364,8 @@ final class PdfLayoutReader {
     }
 
     /** The page's lines with those inside a detected table replaced by one line carrying the table, where it began. */
-    private static List<Line> withTables(List<Line> lines, PDPage page) {
+    private static List<Line> withTables(List<Line> lines, List<PdfRulings.Segment> segments) {
         if (lines.size() < 4) {
-            return lines;
-        }
-        List<PdfRulings.Segment> segments;
-        try {
-            segments = PdfRulings.of(page);
-        } catch (IOException | RuntimeException e) {
-            // a content stream PDFBox cannot draw still has its text; it just yields no ruled tables
             return lines;
         }
         List<Line> result = new ArrayList<>(lines);
@@ -461,10 +540,49 @@ final class PdfLayoutReader {
 
     private static boolean isLargeHeading(List<Line> group, float bodySize) {
         String text = String.join(" ", group.stream().map(Line::text).toList()).strip();
+        float size = roundSize(group.getFirst().size());
         return group.size() <= 3
-                && roundSize(group.getFirst().size()) >= bodySize + 1.5f
+                && size >= bodySize + 1.5f
                 && text.length() <= 200
-                && text.codePoints().anyMatch(Character::isLetter);
+                && plausibleTitle(text)
+                && (text.codePoints().anyMatch(Character::isLetter)
+                        || (size >= bodySize * 2 && CHAPTER_NUMBER.matcher(text).matches()));
+    }
+
+    /** One line set at least a point larger than the body, not a sentence, followed by smaller text. */
+    private static boolean isSlightlyLargerHeading(List<Line> group, List<Line> next, float bodySize) {
+        String text = group.getFirst().text().strip();
+        float size = roundSize(group.getFirst().size());
+        return group.size() == 1
+                && size >= bodySize + 1
+                && text.length() <= 100
+                && plausibleTitle(text)
+                && !text.endsWith(".")
+                && text.codePoints().anyMatch(Character::isLetter)
+                && next != null
+                && next.getFirst().table() == null
+                && next.getFirst().page() <= group.getFirst().page() + 1
+                && roundSize(next.getFirst().size()) < size;
+    }
+
+    /** One line at body size opening with "5.1" or "2.1.7" and a capital, followed by body text. */
+    private static boolean isNumberedHeading(List<Line> group, List<Line> next, float bodySize) {
+        String text = group.getFirst().text().strip();
+        return group.size() == 1
+                && Math.abs(roundSize(group.getFirst().size()) - bodySize) < 1
+                && text.length() <= 100
+                && MULTI_LEVEL_SECTION.matcher(text).matches()
+                && plausibleTitle(text)
+                && !text.endsWith(".")
+                && next != null
+                && next.getFirst().table() == null
+                && next.size() >= 2
+                && roundSize(next.getFirst().size()) <= bodySize;
+    }
+
+    /** Not a sentence piece or a syntax template: no trailing comma or semicolon, no "&lt;placeholder&gt;". */
+    private static boolean plausibleTitle(String text) {
+        return !text.endsWith(",") && !text.endsWith(";") && text.indexOf('<') < 0;
     }
 
     private static boolean isBoldHeading(List<Line> group, float bodySize) {
@@ -483,6 +601,30 @@ final class PdfLayoutReader {
                 && text.indexOf('<') < 0;
     }
 
+    /**
+     * A bold face by name (after the subset prefix: "Bold", "Black", "Heavy", "Semibold", "Demi", a "Bd" suffix as in
+     * MyriadBd, TeX's bold extended "cmbx10"/"sfbx1000") or by descriptor (weight 600 or more, force-bold flag).
+     */
+    static boolean isBoldFont(String lowerCaseName, PDFontDescriptor descriptor) {
+        String name = SUBSET_PREFIX.matcher(lowerCaseName).replaceFirst("");
+        return name.contains("bold")
+                || name.contains("black")
+                || name.contains("heavy")
+                || name.contains("demi")
+                || BOLD_SUFFIX.matcher(name).find()
+                || TEX_BOLD.matcher(name).find()
+                || (descriptor != null && (descriptor.getFontWeight() >= 600 || descriptor.isForceBold()));
+    }
+
+    private record FontStyle(boolean bold, boolean mono) {
+        static final FontStyle PLAIN = new FontStyle(false, false);
+    }
+
+    /** Letters and digits decide a line's size; spaces, bullets and check boxes set larger do not. */
+    private static boolean weighsInSize(String unicode) {
+        return unicode != null && unicode.codePoints().anyMatch(Character::isLetterOrDigit);
+    }
+
     /** PDFTextStripper that records each line's text and geometry instead of writing text. */
     private static final class Collector extends PDFTextStripper {
         final Map<Integer, List<Line>> lines = new TreeMap<>();
@@ -492,8 +634,61 @@ final class PdfLayoutReader {
         private long characters;
         boolean truncated;
 
+        private final Map<PDFont, FontStyle> styles = new java.util.IdentityHashMap<>();
+
+        /** Each page's ruling lines, collected from its path operators in the same pass as its text. */
+        final Map<Integer, List<PdfRulings.Segment>> rulings = new HashMap<>();
+
+        private PdfRulings pageRulings;
+        private boolean inTextObject;
+
         Collector(long maxCharacters) {
             this.maxCharacters = maxCharacters;
+            for (var operator : PdfRulings.operators(this, () -> inTextObject ? null : pageRulings)) {
+                addOperator(operator);
+            }
+        }
+
+        @Override
+        protected void startPage(PDPage page) throws IOException {
+            super.startPage(page);
+            pageRulings = new PdfRulings(page);
+            inTextObject = false;
+        }
+
+        @Override
+        protected void endPage(PDPage page) throws IOException {
+            rulings.put(getCurrentPageNo(), pageRulings.segments());
+            pageRulings = null;
+            super.endPage(page);
+        }
+
+        @Override
+        public void beginText() throws IOException {
+            super.beginText();
+            inTextObject = true;
+        }
+
+        @Override
+        public void endText() throws IOException {
+            inTextObject = false;
+            super.endText();
+        }
+
+        /** A font's weight and pitch, worked out once per font object of the document. */
+        private FontStyle style(PDFont font) {
+            if (font == null) {
+                return FontStyle.PLAIN;
+            }
+            return styles.computeIfAbsent(font, f -> {
+                String name = f.getName() == null ? "" : f.getName().toLowerCase(Locale.ROOT);
+                PDFontDescriptor descriptor = f.getFontDescriptor();
+                boolean mono = name.contains("mono")
+                        || name.contains("courier")
+                        || name.contains("consol")
+                        || (descriptor != null && descriptor.isFixedPitch());
+                return new FontStyle(isBoldFont(name, descriptor), mono);
+            });
         }
 
         @Override
@@ -589,29 +784,21 @@ final class PdfLayoutReader {
                 x1 = Math.max(x1, position.getXDirAdj() + position.getWidthDirAdj());
                 top = Math.min(top, position.getYDirAdj() - position.getHeightDir());
                 bottom = Math.max(bottom, position.getYDirAdj());
-                sizes.merge(roundSize(position.getFontSizeInPt()), 1, Integer::sum);
-                PDFont font = position.getFont();
-                String name = font == null || font.getName() == null
-                        ? ""
-                        : font.getName().toLowerCase(Locale.ROOT);
-                PDFontDescriptor descriptor = font == null ? null : font.getFontDescriptor();
-                boolean boldGlyph = name.contains("bold")
-                        || name.contains("black")
-                        || name.contains("heavy")
-                        || (descriptor != null && (descriptor.getFontWeight() >= 600 || descriptor.isForceBold()));
+                if (weighsInSize(position.getUnicode())) {
+                    sizes.merge(roundSize(position.getFontSizeInPt()), 1, Integer::sum);
+                }
+                FontStyle style = style(position.getFont());
+                boolean boldGlyph = style.bold();
                 if (boldGlyph) {
                     bold++;
                 }
                 glyphs.add(new Glyph(
-                        position.getUnicode(),
+                        TextRepair.ligatures(position.getUnicode()),
                         position.getXDirAdj(),
                         position.getXDirAdj() + position.getWidthDirAdj(),
                         position.getFontSizeInPt(),
                         boldGlyph));
-                if (name.contains("mono")
-                        || name.contains("courier")
-                        || name.contains("consol")
-                        || (descriptor != null && descriptor.isFixedPitch())) {
+                if (style.mono()) {
                     mono++;
                 }
             }
@@ -622,6 +809,11 @@ final class PdfLayoutReader {
             if (segmentText.toString().isBlank()) {
                 return;
             }
+            if (sizes.isEmpty()) {
+                for (TextPosition position : segment) {
+                    sizes.merge(roundSize(position.getFontSizeInPt()), 1, Integer::sum);
+                }
+            }
             float size = sizes.entrySet().stream()
                     .max(Map.Entry.<Float, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
                     .map(Map.Entry::getKey)
@@ -630,7 +822,7 @@ final class PdfLayoutReader {
             lines.computeIfAbsent(getCurrentPageNo(), page -> new ArrayList<>())
                     .add(new Line(
                             getCurrentPageNo(),
-                            segmentText.toString(),
+                            TextRepair.ligatures(segmentText.toString()),
                             x0,
                             x1,
                             top,

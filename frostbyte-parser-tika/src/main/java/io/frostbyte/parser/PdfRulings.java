@@ -1,23 +1,26 @@
 package io.frostbyte.parser;
 
 import java.awt.geom.Point2D;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.pdfbox.contentstream.PDFGraphicsStreamEngine;
+import java.util.function.Supplier;
+import org.apache.pdfbox.contentstream.PDFStreamEngine;
+import org.apache.pdfbox.contentstream.operator.Operator;
+import org.apache.pdfbox.contentstream.operator.OperatorName;
+import org.apache.pdfbox.contentstream.operator.OperatorProcessor;
+import org.apache.pdfbox.cos.COSBase;
+import org.apache.pdfbox.cos.COSNumber;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
-import org.apache.pdfbox.pdmodel.font.PDType3Font;
-import org.apache.pdfbox.pdmodel.graphics.image.PDImage;
-import org.apache.pdfbox.util.Matrix;
-import org.apache.pdfbox.util.Vector;
 
 /**
  * The horizontal and vertical ruling lines of one page: stroked straight path segments and thin filled rectangles,
  * plus the edges of filled cell backgrounds, in the top-down coordinates of {@link PdfLayoutReader.Line}. At most
- * {@link #MAX_SEGMENTS} are kept, so a page of hostile vector art costs a bounded amount.
+ * {@link #MAX_SEGMENTS} are kept, so a page of hostile vector art costs a bounded amount. The path operators of the
+ * page's content are fed in by {@link #operators} during the same pass that extracts the text, so a page's content
+ * stream is parsed once.
  */
-final class PdfRulings extends PDFGraphicsStreamEngine {
+final class PdfRulings {
     static final int MAX_SEGMENTS = 4_000;
     private static final float THIN = 3f;
 
@@ -31,32 +34,144 @@ final class PdfRulings extends PDFGraphicsStreamEngine {
     private final float left;
     private final float top;
     private final float pageArea;
+    private final boolean rotated;
     private final List<Segment> segments = new ArrayList<>();
     private final List<float[]> path = new ArrayList<>();
     private final List<float[]> rectangles = new ArrayList<>();
     private Point2D.Float current = new Point2D.Float();
     private Point2D.Float subpathStart = new Point2D.Float();
 
-    private PdfRulings(PDPage page) {
-        super(page);
+    PdfRulings(PDPage page) {
         PDRectangle box = page.getCropBox();
         this.left = box.getLowerLeftX();
         this.top = box.getUpperRightY();
         this.pageArea = box.getWidth() * box.getHeight();
+        this.rotated = page.getRotation() % 360 != 0;
     }
 
     /** @return the page's rulings, or none when the page is rotated (its text positions are not comparable) */
-    static List<Segment> of(PDPage page) throws IOException {
-        if (page.getRotation() % 360 != 0) {
-            return List.of();
-        }
-        PdfRulings rulings = new PdfRulings(page);
-        rulings.processPage(page);
-        return List.copyOf(rulings.segments);
+    List<Segment> segments() {
+        return rotated ? List.of() : List.copyOf(segments);
     }
 
-    @Override
-    public void appendRectangle(Point2D p0, Point2D p1, Point2D p2, Point2D p3) {
+    /**
+     * The path construction and painting operators (re m l c v y h S s f F f* B B* b b* n), in user space transformed
+     * by the engine's current transformation matrix, feeding the rulings {@code target} supplies; a null target (inside
+     * a text object, where a Type 3 glyph draws letters) ignores them.
+     */
+    static List<OperatorProcessor> operators(PDFStreamEngine engine, Supplier<PdfRulings> target) {
+        List<OperatorProcessor> operators = new ArrayList<>();
+        operators.add(new PathOperator(engine, target, OperatorName.APPEND_RECT, (rulings, operands) -> {
+            if (operands.length >= 4) {
+                float x = operands[0];
+                float y = operands[1];
+                float w = operands[2];
+                float h = operands[3];
+                rulings.appendRectangle(
+                        point(engine, x, y),
+                        point(engine, x + w, y),
+                        point(engine, x + w, y + h),
+                        point(engine, x, y + h));
+            }
+        }));
+        operators.add(new PathOperator(engine, target, OperatorName.MOVE_TO, (rulings, operands) -> {
+            if (operands.length >= 2) {
+                Point2D.Float p = point(engine, operands[0], operands[1]);
+                rulings.moveTo(p.x, p.y);
+            }
+        }));
+        operators.add(new PathOperator(engine, target, OperatorName.LINE_TO, (rulings, operands) -> {
+            if (operands.length >= 2) {
+                Point2D.Float p = point(engine, operands[0], operands[1]);
+                rulings.lineTo(p.x, p.y);
+            }
+        }));
+        for (String curve : List.of(OperatorName.CURVE_TO, OperatorName.CURVE_TO_REPLICATE_INITIAL_POINT)) {
+            operators.add(new PathOperator(engine, target, curve, (rulings, operands) -> {
+                if (operands.length >= 4) {
+                    int n = operands.length;
+                    rulings.curveTo(point(engine, operands[n - 2], operands[n - 1]));
+                }
+            }));
+        }
+        operators.add(new PathOperator(
+                engine, target, OperatorName.CURVE_TO_REPLICATE_FINAL_POINT, (rulings, operands) -> {
+                    if (operands.length >= 4) {
+                        rulings.curveTo(point(engine, operands[2], operands[3]));
+                    }
+                }));
+        operators.add(
+                new PathOperator(engine, target, OperatorName.CLOSE_PATH, (rulings, operands) -> rulings.closePath()));
+        operators.add(new PathOperator(
+                engine, target, OperatorName.STROKE_PATH, (rulings, operands) -> rulings.strokePath()));
+        operators.add(new PathOperator(engine, target, OperatorName.CLOSE_AND_STROKE, (rulings, operands) -> {
+            rulings.closePath();
+            rulings.strokePath();
+        }));
+        for (String fill :
+                List.of(OperatorName.FILL_NON_ZERO, OperatorName.LEGACY_FILL_NON_ZERO, OperatorName.FILL_EVEN_ODD)) {
+            operators.add(new PathOperator(engine, target, fill, (rulings, operands) -> rulings.fillPath()));
+        }
+        for (String both : List.of(OperatorName.FILL_NON_ZERO_AND_STROKE, OperatorName.FILL_EVEN_ODD_AND_STROKE)) {
+            operators.add(new PathOperator(engine, target, both, (rulings, operands) -> rulings.fillAndStrokePath()));
+        }
+        for (String both :
+                List.of(OperatorName.CLOSE_FILL_NON_ZERO_AND_STROKE, OperatorName.CLOSE_FILL_EVEN_ODD_AND_STROKE)) {
+            operators.add(new PathOperator(engine, target, both, (rulings, operands) -> {
+                rulings.closePath();
+                rulings.fillAndStrokePath();
+            }));
+        }
+        operators.add(new PathOperator(engine, target, OperatorName.ENDPATH, (rulings, operands) -> rulings.endPath()));
+        return operators;
+    }
+
+    private static Point2D.Float point(PDFStreamEngine engine, float x, float y) {
+        Point2D.Float p = new Point2D.Float(x, y);
+        engine.getGraphicsState().getCurrentTransformationMatrix().transform(p);
+        return p;
+    }
+
+    private interface PathAction {
+        void apply(PdfRulings rulings, float[] operands);
+    }
+
+    /** One path operator: numeric operands read, the action applied to the current page's rulings. */
+    private static final class PathOperator extends OperatorProcessor {
+        private final String name;
+        private final PathAction action;
+        private final Supplier<PdfRulings> target;
+
+        PathOperator(PDFStreamEngine engine, Supplier<PdfRulings> target, String name, PathAction action) {
+            super(engine);
+            this.name = name;
+            this.action = action;
+            this.target = target;
+        }
+
+        @Override
+        public void process(Operator operator, List<COSBase> operands) {
+            PdfRulings rulings = target.get();
+            if (rulings == null) {
+                return;
+            }
+            float[] numbers = new float[operands.size()];
+            for (int i = 0; i < numbers.length; i++) {
+                if (!(operands.get(i) instanceof COSNumber number)) {
+                    return;
+                }
+                numbers[i] = number.floatValue();
+            }
+            action.apply(rulings, numbers);
+        }
+
+        @Override
+        public String getName() {
+            return name;
+        }
+    }
+
+    void appendRectangle(Point2D p0, Point2D p1, Point2D p2, Point2D p3) {
         float x0 = (float) Math.min(Math.min(p0.getX(), p1.getX()), Math.min(p2.getX(), p3.getX()));
         float x1 = (float) Math.max(Math.max(p0.getX(), p1.getX()), Math.max(p2.getX(), p3.getX()));
         float y0 = (float) Math.min(Math.min(p0.getY(), p1.getY()), Math.min(p2.getY(), p3.getY()));
@@ -70,50 +185,38 @@ final class PdfRulings extends PDFGraphicsStreamEngine {
         subpathStart = current;
     }
 
-    @Override
-    public void moveTo(float x, float y) {
+    void moveTo(float x, float y) {
         current = new Point2D.Float(x, y);
         subpathStart = current;
     }
 
-    @Override
-    public void lineTo(float x, float y) {
+    void lineTo(float x, float y) {
         path.add(new float[] {current.x, current.y, x, y});
         current = new Point2D.Float(x, y);
     }
 
-    @Override
-    public void curveTo(float x1, float y1, float x2, float y2, float x3, float y3) {
-        current = new Point2D.Float(x3, y3);
+    void curveTo(Point2D.Float end) {
+        current = end;
     }
 
-    @Override
-    public Point2D getCurrentPoint() {
-        return current;
-    }
-
-    @Override
-    public void closePath() {
+    void closePath() {
         path.add(new float[] {current.x, current.y, subpathStart.x, subpathStart.y});
         current = subpathStart;
     }
 
-    @Override
-    public void endPath() {
+    void endPath() {
         path.clear();
         rectangles.clear();
     }
 
-    @Override
-    public void strokePath() {
+    void strokePath() {
         for (float[] line : path) {
             add(line[0], line[1], line[2], line[3]);
         }
         endPath();
     }
 
-    @Override
-    public void fillPath(int windingRule) {
+    void fillPath() {
         for (float[] box : rectangles) {
             float width = box[2] - box[0];
             float height = box[3] - box[1];
@@ -134,8 +237,7 @@ final class PdfRulings extends PDFGraphicsStreamEngine {
         endPath();
     }
 
-    @Override
-    public void fillAndStrokePath(int windingRule) {
+    void fillAndStrokePath() {
         for (float[] line : path) {
             add(line[0], line[1], line[2], line[3]);
         }
@@ -161,19 +263,5 @@ final class PdfRulings extends PDFGraphicsStreamEngine {
             float x = (ax0 + ax1) / 2;
             segments.add(new Segment(x, ay0, x, ay1));
         }
-    }
-
-    @Override
-    public void drawImage(PDImage pdImage) {}
-
-    @Override
-    public void clip(int windingRule) {}
-
-    @Override
-    public void shadingFill(org.apache.pdfbox.cos.COSName shadingName) {}
-
-    @Override
-    protected void showType3Glyph(Matrix textRenderingMatrix, PDType3Font font, int code, Vector displacement) {
-        // a Type 3 glyph's drawing is lettering, not ruling
     }
 }

@@ -42,6 +42,11 @@ public final class TesseractOcr {
 
     /** Tesseract found on the {@code PATH} with English, or empty when it is not installed. */
     public static Optional<TesseractOcr> onPath() {
+        return onPath("eng");
+    }
+
+    /** Tesseract found on the {@code PATH} with these {@code ocr.languages}, or empty when it is not installed. */
+    public static Optional<TesseractOcr> onPath(String languages) {
         String path = System.getenv("PATH");
         if (path == null) {
             return Optional.empty();
@@ -53,7 +58,7 @@ public final class TesseractOcr {
             Path candidate = Path.of(directory, "tesseract");
             if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
                 try {
-                    return Optional.of(new TesseractOcr(candidate, "eng"));
+                    return Optional.of(new TesseractOcr(candidate, languages));
                 } catch (IllegalStateException e) {
                     return Optional.empty();
                 }

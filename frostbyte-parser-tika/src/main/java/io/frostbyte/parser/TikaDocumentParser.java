@@ -66,17 +66,42 @@ public final class TikaDocumentParser implements DocumentParser {
 
     private final AutoDetectParser tika = new AutoDetectParser();
     private final Optional<TesseractOcr> ocr;
+    private final OcrSettings ocrSettings;
     private final MediaTypeRegistry registry = MediaTypeRegistry.getDefaultRegistry();
     private final String tikaVersion = tikaVersion();
 
-    /** A parser that OCRs through Tesseract when it is on the {@code PATH}. */
+    /** A parser that OCRs through Tesseract when it is on the {@code PATH}, with {@link OcrSettings#defaults()}. */
     public TikaDocumentParser() {
-        this(TesseractOcr.onPath());
+        this(OcrSettings.defaults());
+    }
+
+    /** A parser that OCRs through Tesseract on the {@code PATH} (when installed and enabled) with these settings. */
+    public TikaDocumentParser(OcrSettings ocrSettings) {
+        this(
+                requireNonNull(ocrSettings, "ocrSettings is null").enabled()
+                        ? TesseractOcr.onPath(ocrSettings.languages())
+                        : Optional.empty(),
+                ocrSettings);
     }
 
     /** @param ocr the OCR engine, empty when none is installed (images then fail with {@code OCR_UNAVAILABLE}) */
     public TikaDocumentParser(Optional<TesseractOcr> ocr) {
-        this.ocr = requireNonNull(ocr, "ocr is null");
+        this(ocr, OcrSettings.defaults());
+    }
+
+    /**
+     * @param ocr the OCR engine, empty when none is installed (images then fail with {@code OCR_UNAVAILABLE})
+     * @param ocrSettings DPI, page time, confidence threshold; when not enabled, {@code ocr} is not used
+     */
+    public TikaDocumentParser(Optional<TesseractOcr> ocr, OcrSettings ocrSettings) {
+        requireNonNull(ocr, "ocr is null");
+        this.ocrSettings = requireNonNull(ocrSettings, "ocrSettings is null");
+        this.ocr = ocrSettings.enabled() ? ocr : Optional.empty();
+    }
+
+    /** The OCR settings this parser applies. */
+    public OcrSettings ocrSettings() {
+        return ocrSettings;
     }
 
     /** The OCR engine this parser uses, if any. */
@@ -159,7 +184,7 @@ public final class TikaDocumentParser implements DocumentParser {
                 }
                 Path scratch = Files.createTempDirectory("frostbyte-ocr");
                 try {
-                    extraction = ImageOcrReader.read(bytes, limits, ocr.get(), scratch, limits.timeout());
+                    extraction = ImageOcrReader.read(bytes, limits, ocr.get(), scratch, pageTimeout(limits));
                 } catch (ImageOcrReader.NothingRecognized e) {
                     return new ParseOutcome.Failed(ErrorCode.OCR_FAILED, "OCR failed on every page of " + base);
                 } finally {
@@ -168,7 +193,8 @@ public final class TikaDocumentParser implements DocumentParser {
             } else if (base.equals("application/pdf")) {
                 Path scratch = Files.createTempDirectory("frostbyte-ocr");
                 try {
-                    extraction = PdfLayoutReader.read(bytes, limits, ocr, scratch, limits.timeout());
+                    extraction =
+                            PdfLayoutReader.read(bytes, limits, ocr, scratch, ocrSettings.dpi(), pageTimeout(limits));
                 } finally {
                     deleteRecursively(scratch);
                 }
@@ -194,6 +220,11 @@ public final class TikaDocumentParser implements DocumentParser {
         } catch (OutOfMemoryError e) {
             return new ParseOutcome.Failed(ErrorCode.PARSE_TIMEOUT, "parse exceeded the heap");
         }
+    }
+
+    /** One page's OCR time: {@code ocr.page_timeout_seconds}, never more than the whole parse's. */
+    private java.time.Duration pageTimeout(ParseLimits limits) {
+        return ocrSettings.pageTimeout().compareTo(limits.timeout()) < 0 ? ocrSettings.pageTimeout() : limits.timeout();
     }
 
     /** DOCX, PPTX and EML by this module's POI and mime4j readers; null when POI cannot read the file (OOXML strict). */
@@ -302,6 +333,7 @@ public final class TikaDocumentParser implements DocumentParser {
             Metadata metadata,
             ParseLimits limits) {
         CanonicalDocumentBuilder builder = new CanonicalDocumentBuilder(limits.maxCharacters());
+        builder.lowOcrConfidenceThreshold(ocrSettings.minPageConfidence());
         builder.pageCount(Math.min(extraction.pageCount, limits.maxPages()));
         builder.sourceEncoding(extraction.sourceEncoding);
         for (RawBlock block : extraction.blocks) {
@@ -345,12 +377,20 @@ public final class TikaDocumentParser implements DocumentParser {
         if (builder.isEmpty()) {
             return new ParseOutcome.Failed(ErrorCode.NO_TEXT_EXTRACTED, "no text in " + mimeType);
         }
-        return new ParseOutcome.Parsed(
-                builder.build(tenant, mimeType, sha256(bytes), NAME, VERSION, parseConfigSha256(limits), tikaVersion));
+        return new ParseOutcome.Parsed(builder.build(
+                tenant, mimeType, sha256(bytes), NAME, VERSION, parseConfigSha256(limits, ocrSettings), tikaVersion));
     }
 
+    /** sha256 of the canonical JSON of the effective {@code parse.*} settings and the default {@code ocr.*} ones. */
     static String parseConfigSha256(ParseLimits limits) {
-        return sha256(CanonicalJson.write(limits.settings()).getBytes(StandardCharsets.UTF_8));
+        return parseConfigSha256(limits, OcrSettings.defaults());
+    }
+
+    /** sha256 of the canonical JSON of the effective {@code parse.*} and {@code ocr.*} settings (spec/02 lineage). */
+    static String parseConfigSha256(ParseLimits limits, OcrSettings ocrSettings) {
+        java.util.SortedMap<String, Object> settings = new java.util.TreeMap<>(limits.settings());
+        settings.putAll(ocrSettings.settings());
+        return sha256(CanonicalJson.write(settings).getBytes(StandardCharsets.UTF_8));
     }
 
     static ErrorCode categorize(Throwable error) {

@@ -151,6 +151,57 @@ class OcrAndHostileInputTest {
     }
 
     @Test
+    void the_ocr_confidence_threshold_and_dpi_come_from_the_settings_and_enter_the_config_hash() {
+        requireTesseract();
+        OcrSettings strict = new OcrSettings(true, "eng", 150, 1.0, java.time.Duration.ofSeconds(60));
+        TikaDocumentParser parser = new TikaDocumentParser(Corpus.PARSER.ocr(), strict);
+
+        CanonicalDocument document = ((ParseOutcome.Parsed)
+                        parse(parser, Corpus.bytes(Corpus.file(SCANNED)), ParseLimits.defaults()))
+                .document();
+
+        assertThat(document.canonicalText()).contains("Happy New Year");
+        assertThat(document.stats().lowOcrConfidencePages()).containsExactly(1);
+        assertThat(document.stats().warnings()).contains("low_ocr_confidence");
+        assertThat(document.lineage().parseConfigSha256())
+                .isEqualTo(TikaDocumentParser.parseConfigSha256(ParseLimits.defaults(), strict))
+                .isNotEqualTo(TikaDocumentParser.parseConfigSha256(ParseLimits.defaults()));
+    }
+
+    @Test
+    void ocr_disabled_in_the_settings_fails_images_with_ocr_unavailable_even_with_an_engine() throws IOException {
+        TikaDocumentParser disabled = new TikaDocumentParser(
+                Corpus.PARSER.ocr(), OcrSettings.defaults().withEnabled(false));
+
+        ParseOutcome png = parse(disabled, png(scannedPage()), ParseLimits.defaults());
+
+        assertThat(disabled.ocr()).isEmpty();
+        assertThat(((ParseOutcome.Failed) png).code()).isEqualTo(ErrorCode.OCR_UNAVAILABLE);
+    }
+
+    @Test
+    void ocr_settings_reject_bad_languages_dpi_thresholds_and_timeouts() {
+        java.time.Duration minute = java.time.Duration.ofMinutes(1);
+
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> new OcrSettings(true, "eng; rm -rf", 300, 0.7, minute));
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> new OcrSettings(true, "eng", 71, 0.7, minute));
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> new OcrSettings(true, "eng", 1201, 0.7, minute));
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> new OcrSettings(true, "eng", 300, 1.5, minute));
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> new OcrSettings(true, "eng", 300, Double.NaN, minute));
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> new OcrSettings(true, "eng", 300, 0.7, java.time.Duration.ZERO));
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> new OcrSettings(true, "eng", 300, 0.7, java.time.Duration.ofHours(2)));
+        assertThat(OcrSettings.defaults())
+                .isEqualTo(new OcrSettings(true, "eng", 300, 0.7, java.time.Duration.ofSeconds(120)));
+    }
+
+    @Test
     void tesseract_tsv_words_become_lines_and_the_mean_word_confidence() {
         String tsv = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
                 + "1\t1\t0\t0\t0\t0\t0\t0\t100\t100\t-1\t\n"

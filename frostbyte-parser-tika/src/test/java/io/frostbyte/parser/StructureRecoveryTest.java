@@ -142,6 +142,62 @@ class StructureRecoveryTest {
     }
 
     @Test
+    void pdf_section_titles_in_a_tex_bold_face_at_body_size_are_headings() {
+        CanonicalDocument document = Corpus.parsed("docling-testdata/pdf/sources/2305.03393v1-pg9.pdf");
+
+        assertThat(ofType(document, BlockType.HEADING))
+                .extracting(Block::text)
+                .containsExactly("5.1 Hyper Parameter Optimization", "5.2 Quantitative Results");
+    }
+
+    @Test
+    void pdf_numbered_subsections_a_point_larger_than_the_body_are_headings_not_list_items() {
+        CanonicalDocument document = Corpus.parsed("docling-testdata/pdf/sources/normal_4pages.pdf");
+
+        assertThat(ofType(document, BlockType.HEADING))
+                .extracting(Block::text)
+                .contains("(1) 「감염병의 예방 및 관리에 관한 법률」 개정", "(4) 신종위험에 대비한 상품 부족");
+        assertThat(ofType(document, BlockType.LIST_ITEM))
+                .noneMatch(b -> b.text().startsWith("(2) 생명보험"));
+    }
+
+    @Test
+    void pdf_lines_sharing_a_baseline_with_other_text_and_large_check_boxes_are_not_headings() {
+        CanonicalDocument document = Corpus.parsed("docling-testdata/pdf/sources/table_mislabeled_as_picture.pdf");
+
+        assertThat(ofType(document, BlockType.HEADING)).isEmpty();
+    }
+
+    @Test
+    void pdf_words_hyphenated_at_line_ends_are_rejoined_and_ligatures_spelled_out() throws IOException {
+        byte[] pdf;
+        try (PDDocument document = new PDDocument();
+                ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            PDPage page = new PDPage(PDRectangle.A4);
+            document.addPage(page);
+            PDType1Font font = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
+            List<String> lines = List.of(
+                    "The parser keeps the infor-", "mation of every page and the", "pre-", "Columbian era intact.");
+            try (PDPageContentStream content = new PDPageContentStream(document, page)) {
+                for (int i = 0; i < lines.size(); i++) {
+                    content.beginText();
+                    content.setFont(font, 10);
+                    content.newLineAtOffset(72, 700 - i * 12);
+                    content.showText(lines.get(i));
+                    content.endText();
+                }
+            }
+            document.save(out);
+            pdf = out.toByteArray();
+        }
+
+        CanonicalDocument document = ((ParseOutcome.Parsed) parse(pdf)).document();
+
+        assertThat(document.canonicalText())
+                .isEqualTo("The parser keeps the information of every page and the pre- Columbian era intact.");
+    }
+
+    @Test
     void a_pdf_table_drawn_with_ruling_lines_becomes_a_table_block_with_its_cells() {
         CanonicalDocument document = Corpus.parsed("docling-testdata/pdf/sources/redp5110_sampled.pdf");
 

@@ -16,6 +16,8 @@ import java.util.Map;
  */
 final class ParseScore {
     private static final int MAX_EDIT_CHARS = 40_000;
+    /** {@code -Dfrostbyte.parse.verbose=true} prints each heading miss and false heading to stderr. */
+    private static final boolean VERBOSE = Boolean.getBoolean("frostbyte.parse.verbose");
 
     int documents;
     int aligned;
@@ -119,10 +121,25 @@ final class ParseScore {
             List<Integer> levels = expectedLevels.get(key(block.text()));
             if (levels != null && !levels.isEmpty()) {
                 matchedHeadings++;
-                if (truthRanks.indexOf(levels.removeFirst()) == ourRanks.indexOf(block.level())) {
+                int truthLevel = levels.removeFirst();
+                if (truthRanks.indexOf(truthLevel) == ourRanks.indexOf(block.level())) {
                     headingLevelAgreements++;
+                } else if (VERBOSE) {
+                    System.err.printf(
+                            Locale.ROOT,
+                            "  heading level   ours %d truth %d  %s%n",
+                            block.level(),
+                            truthLevel,
+                            abbreviate(block.text()));
                 }
+            } else if (VERBOSE) {
+                System.err.printf(
+                        Locale.ROOT, "  heading false   ours %d  %s%n", block.level(), abbreviate(block.text()));
             }
+        }
+        if (VERBOSE) {
+            expectedLevels.forEach((text, levels) -> levels.forEach(level ->
+                    System.err.printf(Locale.ROOT, "  heading missed  truth %d  %s%n", level, abbreviate(text))));
         }
     }
 
@@ -176,6 +193,11 @@ final class ParseScore {
             expectedCells += expectedBag.size();
             matchedCells += intersection(expectedBag, predictedBag);
         }
+    }
+
+    private static String abbreviate(String text) {
+        String line = text.replaceAll("\\s+", " ").strip();
+        return line.length() <= 90 ? line : line.substring(0, 90) + "…";
     }
 
     private static List<String> nonEmpty(List<List<String>> cells) {

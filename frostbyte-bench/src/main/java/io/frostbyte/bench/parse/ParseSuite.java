@@ -29,7 +29,8 @@ import org.apache.tika.sax.BodyContentHandler;
  * precision/recall/F1 and level accuracy, table shape exact-match and cell-text F1, text similarity against the
  * ground-truth Markdown, reading-order agreement and furniture kept out of the body (quality figures carry the issue's
  * aim as their baseline); documents per second (pages per second for PDF) against Tika's plain {@link
- * AutoDetectParser} text extraction of the same files in the same run (OCR off for both). The corpus is found at
+ * AutoDetectParser} text extraction of the same files in the same run (OCR off for both; rounds alternate between the
+ * two and the median round counts). The corpus is found at
  * {@code -Dfrostbyte.corpus} (default {@code ../shared/corpus}); {@code -Dfrostbyte.parse.formats=pdf,docx} limits the
  * formats.
  */
@@ -118,20 +119,20 @@ public final class ParseSuite implements BenchSuite {
                 figures.add(quality(format + " furniture kept out", score.furnitureKeptOut(), "no aim", 0));
             }
             figures.add(quality(format + " files failed", failures, "files", files.size()));
-            double ours = time(
+            double[] seconds = timeInterleaved(
                     () -> {
                         for (Path file : files) {
                             parse(parser, file, limits);
                         }
                     },
-                    rounds);
-            double plain = time(
                     () -> {
                         for (Path file : files) {
                             plainTika(tika, file);
                         }
                     },
                     rounds);
+            double ours = seconds[0];
+            double plain = seconds[1];
             figures.add(new Figure(
                     "parse",
                     format + " docs/s",
@@ -162,14 +163,31 @@ public final class ParseSuite implements BenchSuite {
         void run() throws Exception;
     }
 
-    /** Seconds per round after one warm-up round. */
-    private static double time(Work work, int rounds) throws Exception {
-        work.run();
-        long start = System.nanoTime();
+    /**
+     * Median seconds per round of each of two works after one warm-up round each, their rounds alternating so that a
+     * change in the machine's load (a shared CI box) falls on both sides of the ratio alike.
+     */
+    private static double[] timeInterleaved(Work ours, Work baseline, int rounds) throws Exception {
+        ours.run();
+        baseline.run();
+        double[] oursSeconds = new double[rounds];
+        double[] baselineSeconds = new double[rounds];
         for (int i = 0; i < rounds; i++) {
-            work.run();
+            long start = System.nanoTime();
+            ours.run();
+            oursSeconds[i] = (System.nanoTime() - start) / 1e9;
+            start = System.nanoTime();
+            baseline.run();
+            baselineSeconds[i] = (System.nanoTime() - start) / 1e9;
         }
-        return (System.nanoTime() - start) / 1e9 / rounds;
+        return new double[] {median(oursSeconds), median(baselineSeconds)};
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     private static ParseOutcome parse(TikaDocumentParser parser, Path file, ParseLimits limits) throws IOException {

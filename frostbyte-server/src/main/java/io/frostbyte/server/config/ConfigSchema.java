@@ -175,6 +175,16 @@ public final class ConfigSchema {
                 null);
         string("ocr.languages", "Tesseract languages, joined by '+'.", "eng");
         decimal("ocr.low_confidence_threshold", "Pages whose OCR confidence is below this are flagged.", 0.7, 0.0, 1.0);
+        add(
+                "ocr.enabled",
+                ConfigKey.Type.BOOLEAN,
+                "OCR scanned PDF pages and images; false: images fail with OCR_UNAVAILABLE.",
+                shape -> Optional.of(true),
+                false,
+                null,
+                null);
+        integer("ocr.dpi", "Resolution a PDF page without text is rendered at for OCR.", 300, 72, 1200);
+        integer("ocr.page_timeout_seconds", "OCR time per page or image frame.", 120, 1, 3600);
 
         add(
                 "pii.ner_model_dir",

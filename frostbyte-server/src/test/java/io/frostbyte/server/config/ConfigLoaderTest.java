@@ -62,6 +62,9 @@ class ConfigLoaderTest {
         expected.put("parse.max_expansion_ratio", 100);
         expected.put("ocr.languages", "eng");
         expected.put("ocr.low_confidence_threshold", 0.7);
+        expected.put("ocr.enabled", true);
+        expected.put("ocr.dpi", 300);
+        expected.put("ocr.page_timeout_seconds", 120);
         expected.put("workers.threads", 16);
         expected.put("workers.max_concurrent_per_tenant", 4);
         expected.put("workers.lease_seconds", 300);
