@@ -27,6 +27,8 @@ public final class BenchMain implements Callable<Integer> {
         register(new PolicySuite());
         register(new EmbedSuite());
         register(new RetrievalSuite());
+        register(new PipelineRetrievalSuite());
+        register(new SearchLatencySuite());
         register(new E2eSuite());
         register(new io.frostbyte.bench.parse.ParseSuite());
     }
