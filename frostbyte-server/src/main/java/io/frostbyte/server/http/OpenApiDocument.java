@@ -178,6 +178,13 @@ public final class OpenApiDocument {
                         "required", List.of("reason"),
                         "properties", Map.of("reason", Map.of("type", "string", "minLength", 1, "maxLength", 500))));
         schemas.put(
+                "RebuildIndexRequest",
+                object(
+                        List.of("reason"),
+                        Map.of(
+                                "reason", Map.of("type", "string", "minLength", 1, "maxLength", 500),
+                                "embedding_profile", Map.of("type", "string", "maxLength", 64))));
+        schemas.put(
                 "CreateTenantRequest",
                 object(
                         List.of("tenant_name", "contact_email", "tier"),
@@ -228,6 +235,20 @@ public final class OpenApiDocument {
                         Map.of(
                                 "reason", Map.of("type", "string", "maxLength", 500),
                                 "confirm_tenant_id", Map.of("type", "string"))));
+        schemas.put(
+                "DeadLetterAbandonRequest",
+                object(
+                        List.of("reason"),
+                        Map.of(
+                                "reason", Map.of("type", "string", "minLength", 1, "maxLength", 500),
+                                "resolution",
+                                        Map.of(
+                                                "type",
+                                                "string",
+                                                "enum",
+                                                List.of("skipped", "manual_fix"),
+                                                "default",
+                                                "skipped"))));
         schemas.put(
                 "AuditExportRequest",
                 object(

@@ -73,8 +73,10 @@ public final class Metrics implements AutoCloseable {
 
     /** A node-level gauge such as {@code frostbyte_tenant_cache_age_seconds}. */
     public void gauge(String name, String description, DoubleSupplier value) {
+        // strong: Micrometer holds a gauge's state object weakly, and a lambda nobody else keeps is collected (NaN)
         Gauge.builder(name, value, DoubleSupplier::getAsDouble)
                 .description(description)
+                .strongReference(true)
                 .register(registry);
     }
 
@@ -82,6 +84,7 @@ public final class Metrics implements AutoCloseable {
         Gauge.builder(name, value, DoubleSupplier::getAsDouble)
                 .description(description)
                 .tag(tagKey, tagValue)
+                .strongReference(true)
                 .register(registry);
     }
 
