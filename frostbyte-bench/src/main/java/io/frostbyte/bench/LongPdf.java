@@ -51,7 +51,8 @@ final class LongPdf {
                     int lines = 2;
                     int inPage = 0;
                     while (lines < 52) {
-                        String paragraph = "(" + page + "." + (++inPage) + ") " + paragraphs.get(next++ % paragraphs.size());
+                        String paragraph =
+                                "(" + page + "." + (++inPage) + ") " + paragraphs.get(next++ % paragraphs.size());
                         List<String> wrapped = wrap(paragraph);
                         if (lines + wrapped.size() > 54) {
                             break;
@@ -91,7 +92,8 @@ final class LongPdf {
     /** The standard Helvetica encodes Latin-1 only; anything else becomes a space. */
     private static String latin1(String text) {
         StringBuilder out = new StringBuilder(text.length());
-        text.codePoints().forEach(cp -> out.append(cp >= 0x20 && cp <= 0x7e || cp >= 0xa0 && cp <= 0xff ? (char) cp : ' '));
+        text.codePoints()
+                .forEach(cp -> out.append(cp >= 0x20 && cp <= 0x7e || cp >= 0xa0 && cp <= 0xff ? (char) cp : ' '));
         return out.toString().replaceAll(" +", " ").strip();
     }
 

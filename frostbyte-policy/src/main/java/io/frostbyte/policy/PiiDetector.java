@@ -116,7 +116,18 @@ public final class PiiDetector {
      *     wins, ties by {@link PiiType} order)
      */
     public List<PiiSpan> detect(String text) {
+        return detect(text, java.util.EnumSet.allOf(PiiType.class));
+    }
+
+    /**
+     * Finds PII of the given types only (a tenant's {@code pii_types}): candidates of other types are dropped before
+     * overlaps are resolved, so a disabled type never hides an enabled one.
+     *
+     * @return non-overlapping spans in code points, ordered by start
+     */
+    public List<PiiSpan> detect(String text, Set<PiiType> types) {
         requireNonNull(text, "text is null");
+        requireNonNull(types, "types is null");
         List<Candidate> found = new ArrayList<>();
         emails(text, found);
         ssns(text, found);
@@ -128,6 +139,9 @@ public final class PiiDetector {
         phones(text, found);
         heuristics.names(text, found);
         heuristics.addresses(text, found);
+        if (!types.containsAll(java.util.EnumSet.allOf(PiiType.class))) {
+            found.removeIf(candidate -> !types.contains(candidate.type()));
+        }
         return toCodePoints(text, resolve(allowed(text, found)));
     }
 

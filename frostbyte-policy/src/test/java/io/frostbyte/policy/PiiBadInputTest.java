@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Timeout;
  * <p>Line breaks (decided here, spec/03 §3.3 is silent): EMAIL, SSN, card numbers, IBANs and PHONE never span a line
  * break, so a value split by one is not reported (a form stacks one value per line, and joining lines would merge
  * neighbours); NAME never spans one either (letterheads put the name and the company on separate lines); ADDRESS does,
- * because postal addresses are written as blocks of lines.
+ * because postal addresses are written as blocks of lines. PASSPORT, DRIVERS_LICENSE, MEDICAL_RECORD and account
+ * numbers split by a line break are not reported, but a cue word may sit on the line before its value. A DOB written
+ * in words ("1 March 1980") wraps like prose and stays one span; a numeric date cut by a line break is not a date.
+ * Whole documents are scanned as one text ({@link DocumentPiiGate}), so a chunk boundary never splits a value.
  */
 class PiiBadInputTest {
     private final PiiDetector detector = new PiiDetector();
@@ -143,5 +146,40 @@ class PiiBadInputTest {
         String text = "Ship to 1600 Pennsylvania Avenue\nWashington, DC 20500\nThanks";
 
         assertThat(detector.detect(text)).containsExactly(new PiiSpan(PiiType.ADDRESS, 8, 53));
+    }
+
+    @Test
+    void a_date_of_birth_split_by_a_line_break_is_one_span_when_written_in_words_and_none_when_numeric() {
+        // a textual date wraps like prose; a numeric date cut by a line break is no longer a date
+        assertThat(detector.detect("Born on 1 March\n1980 in Leeds")).containsExactly(new PiiSpan(PiiType.DOB, 8, 20));
+        assertThat(detector.detect("Date of birth: 12/03/\n1980")).isEmpty();
+        assertThat(detector.detect("Date of birth:\n12/03/1980")).containsExactly(new PiiSpan(PiiType.DOB, 15, 25));
+    }
+
+    @Test
+    void passport_licence_record_and_account_numbers_split_by_a_line_break_are_not_reported() {
+        assertThat(detector.detect("Passport no X123\n4567, DL# D12\n34567, MRN 12345\n678, account no 1234\n5678"))
+                .isEmpty();
+    }
+
+    @Test
+    void an_identifier_on_the_line_after_its_cue_is_still_reported() {
+        assertThat(detector.detect("Passport no:\nX12345678")).containsExactly(new PiiSpan(PiiType.PASSPORT, 13, 22));
+        assertThat(detector.detect("MRN\nMR-0048213")).containsExactly(new PiiSpan(PiiType.MEDICAL_RECORD, 4, 14));
+        assertThat(detector.detect("Driver's license\nD1234567"))
+                .containsExactly(new PiiSpan(PiiType.DRIVERS_LICENSE, 17, 25));
+        assertThat(detector.detect("Account no:\n12345678"))
+                .containsExactly(new PiiSpan(PiiType.FINANCIAL_ACCOUNT, 12, 20));
+    }
+
+    @Test
+    void an_address_split_over_lines_in_right_to_left_text_keeps_code_point_offsets() {
+        String text = "\u05DB\u05EA\u05D5\u05D1\u05EA: 1600 Pennsylvania Avenue\nWashington, DC 20500\n"
+                + "\u05EA\u05D5\u05D3\u05D4 SSN 123-45-6789";
+
+        List<PiiSpan> spans = detector.detect(text);
+
+        assertThat(spans).contains(new PiiSpan(PiiType.SSN, text.length() - 11, text.length()));
+        assertThat(spans).anyMatch(span -> span.type() == PiiType.ADDRESS && span.start() == 7);
     }
 }

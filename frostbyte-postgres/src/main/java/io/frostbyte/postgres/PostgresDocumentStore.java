@@ -2,7 +2,13 @@ package io.frostbyte.postgres;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.frostbyte.core.TenantId;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.sql.PreparedStatement;
@@ -10,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +31,12 @@ import java.util.Optional;
 public final class PostgresDocumentStore {
     private static final String CHUNK_COLUMNS = "chunk_id, doc_id, position, page, page_end, start_char, end_char,"
             + " element_type, section_title, text, text_sha256, status, pii_types, pii_action, injection_score,"
-            + " injection_categories, classification, vector, vector_sha256";
+            + " injection_categories, classification, vector, vector_sha256, section_path, heading_level,"
+            + " header_repeated, oversize, pii_scan_result, injection_action, classification_confidence,"
+            + " classification_status, classifier_version, human_override, config_version, lineage";
+    private static final String CHUNK_VALUES = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            + " ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final TenantDatabases databases;
 
@@ -67,9 +79,8 @@ public final class PostgresDocumentStore {
                 delete.setString(1, docId);
                 delete.executeUpdate();
             }
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO chunks (" + CHUNK_COLUMNS
-                            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (chunk_id) DO NOTHING")) {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO chunks (" + CHUNK_COLUMNS
+                    + ") VALUES (" + CHUNK_VALUES + ") ON CONFLICT (chunk_id) DO NOTHING")) {
                 for (ChunkRow chunk : chunks) {
                     int i = 1;
                     insert.setString(i++, chunk.chunkId());
@@ -90,7 +101,20 @@ public final class PostgresDocumentStore {
                     insert.setString(i++, chunk.injectionCategories());
                     insert.setString(i++, chunk.classification().orElse(null));
                     insert.setBytes(i++, null);
-                    insert.setString(i, null);
+                    insert.setString(i++, null);
+                    ChunkRow.Enrichment enrichment = chunk.enrichment();
+                    insert.setString(i++, json(enrichment.sectionPath()));
+                    insert.setInt(i++, enrichment.headingLevel());
+                    insert.setBoolean(i++, enrichment.headerRepeated());
+                    insert.setBoolean(i++, enrichment.oversize());
+                    insert.setString(i++, enrichment.piiScanResult());
+                    insert.setString(i++, enrichment.injectionAction());
+                    insert.setString(i++, enrichment.classificationConfidence().orElse(null));
+                    insert.setString(i++, enrichment.classificationStatus().orElse(null));
+                    insert.setString(i++, enrichment.classifierVersion().orElse(null));
+                    insert.setBoolean(i++, enrichment.humanOverride());
+                    insert.setObject(i++, enrichment.configVersion().orElse(null), java.sql.Types.INTEGER);
+                    insert.setString(i, enrichment.lineageJson().orElse(null));
                     insert.addBatch();
                 }
                 insert.executeBatch();
@@ -120,7 +144,8 @@ public final class PostgresDocumentStore {
 
     /**
      * Sets a document's label after a human review (spec/03 §3.5): the document and its chunks get the label,
-     * confidence 1.0, status {@code final}; the chunks with vectors are returned for the index payload update.
+     * confidence 1.0, status {@code final}, {@code human_override} on the chunks; the chunks with vectors are returned for
+     * the index payload update.
      */
     public List<ChunkRow> relabel(TenantId tenantId, String docId, String label, Instant at) {
         Jdbc.inTransaction(databases.dataSource(tenantId), connection -> {
@@ -132,8 +157,9 @@ public final class PostgresDocumentStore {
                 update.setString(3, docId);
                 update.executeUpdate();
             }
-            try (PreparedStatement update =
-                    connection.prepareStatement("UPDATE chunks SET classification = ? WHERE doc_id = ?")) {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE chunks SET classification = ?, classification_confidence = '1.000',"
+                            + " classification_status = 'final', human_override = true WHERE doc_id = ?")) {
                 update.setString(1, label);
                 update.setString(2, docId);
                 update.executeUpdate();
@@ -360,24 +386,126 @@ public final class PostgresDocumentStore {
     }
 
     /**
-     * An indexed, non-quarantined chunk with its enrichment and embedding details (spec/08 {@code GET .../chunk});
-     * empty for a quarantined, unindexed or unknown chunk.
+     * An indexed, non-quarantined chunk as spec/08 {@code GET .../chunk/{chunk_id}} serves it: the enriched chunk of
+     * spec/03 §3.6 ({@code offsets}, structure fields, {@code metadata}, {@code ingested_at}, {@code lineage},
+     * {@code status}) plus {@code embed_model, embed_version, embed_dimensions, vector_sha256, index_version,
+     * indexed_at}; empty for a quarantined, unindexed or unknown chunk. Classification fields fall back to the
+     * document row for chunks written before they were stamped on the chunk.
      */
     public Optional<Map<String, Object>> chunk(TenantId tenantId, String chunkId) {
         return Jdbc.inTransaction(databases.dataSource(tenantId), true, connection -> {
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT c.chunk_id, c.doc_id, c.text, c.text_sha256, c.page, c.page_end, c.start_char,"
-                            + " c.end_char, c.element_type, c.section_title, c.status, c.pii_types, c.pii_action,"
-                            + " c.injection_score, c.injection_categories, c.classification, c.embed_model,"
-                            + " c.embed_version, c.embed_dimensions, c.vector_sha256, c.truncated, c.index_version,"
-                            + " c.indexed_at, d.original_filename, d.raw_sha256 AS source_sha256, d.ingested_at"
+                            + " c.end_char, c.element_type, c.section_title, c.section_path, c.heading_level,"
+                            + " c.header_repeated, c.oversize, c.pii_scan_result, c.pii_types, c.pii_action,"
+                            + " c.classification,"
+                            + " COALESCE(c.classification_confidence, d.classification_confidence) AS confidence,"
+                            + " COALESCE(c.classification_status, d.classification_status) AS classification_status,"
+                            + " COALESCE(c.classifier_version, d.classifier_version) AS classifier_version,"
+                            + " c.human_override, c.injection_score, c.injection_categories, c.injection_action,"
+                            + " d.ingested_at, c.lineage, c.embed_model, c.embed_version, c.embed_dimensions,"
+                            + " c.vector_sha256, c.index_version, c.indexed_at"
                             + " FROM chunks c JOIN documents d ON d.doc_id = c.doc_id"
                             + " WHERE c.chunk_id = ? AND c.status <> 'quarantined' AND c.indexed_at IS NOT NULL")) {
                 select.setString(1, chunkId);
-                List<Map<String, Object>> rows = maps(select);
-                return rows.isEmpty() ? Optional.<Map<String, Object>>empty() : Optional.of(rows.getFirst());
+                try (ResultSet rows = select.executeQuery()) {
+                    if (!rows.next()) {
+                        return Optional.<Map<String, Object>>empty();
+                    }
+                    return Optional.of(enrichedChunk(tenantId, rows));
+                }
             }
         });
+    }
+
+    private static Map<String, Object> enrichedChunk(TenantId tenantId, ResultSet rows) throws SQLException {
+        Map<String, Object> chunk = new LinkedHashMap<>();
+        chunk.put("chunk_id", rows.getString("chunk_id"));
+        chunk.put("doc_id", rows.getString("doc_id"));
+        chunk.put("tenant_id", tenantId.value());
+        chunk.put("text", rows.getString("text"));
+        chunk.put("text_sha256", rows.getString("text_sha256").trim());
+        Map<String, Object> offsets = new LinkedHashMap<>();
+        offsets.put("page", rows.getInt("page"));
+        offsets.put("page_end", rows.getInt("page_end"));
+        offsets.put("start_char", rows.getInt("start_char"));
+        offsets.put("end_char", rows.getInt("end_char"));
+        chunk.put("offsets", offsets);
+        chunk.put("element_type", rows.getString("element_type"));
+        chunk.put("section_title", rows.getString("section_title"));
+        chunk.put("section_path", strings(rows.getString("section_path")));
+        chunk.put("heading_level", rows.getInt("heading_level"));
+        chunk.put("header_repeated", rows.getBoolean("header_repeated"));
+        chunk.put("oversize", rows.getBoolean("oversize"));
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("pii_scan_result", rows.getString("pii_scan_result"));
+        metadata.put("pii_types_found", list(rows.getString("pii_types")));
+        metadata.put("pii_action_taken", rows.getString("pii_action"));
+        metadata.put("classification", rows.getString("classification"));
+        metadata.put("classification_confidence", number(rows.getString("confidence")));
+        metadata.put("classification_status", rows.getString("classification_status"));
+        metadata.put("classifier_version", rows.getString("classifier_version"));
+        metadata.put("human_override", rows.getBoolean("human_override"));
+        metadata.put("injection_score", number(rows.getString("injection_score")));
+        metadata.put("injection_patterns_matched", list(rows.getString("injection_categories")));
+        metadata.put("injection_action_taken", rows.getString("injection_action"));
+        chunk.put("metadata", metadata);
+        chunk.put("ingested_at", Jdbc.instant(rows, "ingested_at"));
+        String lineage = rows.getString("lineage");
+        chunk.put("lineage", lineage == null ? null : tree(lineage));
+        chunk.put("status", "indexed");
+        chunk.put("embed_model", rows.getString("embed_model"));
+        chunk.put("embed_version", rows.getString("embed_version"));
+        chunk.put("embed_dimensions", rows.getObject("embed_dimensions", Integer.class));
+        String vectorSha = rows.getString("vector_sha256");
+        chunk.put("vector_sha256", vectorSha == null ? null : vectorSha.trim());
+        chunk.put("index_version", rows.getString("index_version"));
+        chunk.put("indexed_at", Jdbc.instant(rows, "indexed_at"));
+        return chunk;
+    }
+
+    private static List<String> list(String commaSeparated) {
+        return commaSeparated == null || commaSeparated.isEmpty() ? List.of() : List.of(commaSeparated.split(","));
+    }
+
+    private static Double number(String decimal) {
+        return decimal == null ? null : Double.valueOf(decimal);
+    }
+
+    private static String json(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize " + value.getClass(), e);
+        }
+    }
+
+    private static JsonNode tree(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored JSON does not parse", e);
+        }
+    }
+
+    private static List<String> strings(String jsonArray) {
+        if (jsonArray == null) {
+            return List.of();
+        }
+        try {
+            return MAPPER.readValue(jsonArray, new TypeReference<List<String>>() {});
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored section path does not parse", e);
+        }
+    }
+
+    /** jsonb keeps neither key order nor spacing: back to RFC 8785 form, as it was written. */
+    private static String canonical(String json) {
+        try {
+            return new org.erdtman.jcs.JsonCanonicalizer(json).getEncodedString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("stored lineage does not parse", e);
+        }
     }
 
     private static void bindFilters(
@@ -454,7 +582,20 @@ public final class PostgresDocumentStore {
                         rows.getString("injection_categories"),
                         Optional.ofNullable(rows.getString("classification")),
                         Optional.ofNullable(vector).map(PostgresDocumentStore::floats),
-                        Optional.ofNullable(rows.getString("vector_sha256")).map(String::trim)));
+                        Optional.ofNullable(rows.getString("vector_sha256")).map(String::trim),
+                        new ChunkRow.Enrichment(
+                                strings(rows.getString("section_path")),
+                                rows.getInt("heading_level"),
+                                rows.getBoolean("header_repeated"),
+                                rows.getBoolean("oversize"),
+                                rows.getString("pii_scan_result"),
+                                rows.getString("injection_action"),
+                                Optional.ofNullable(rows.getString("classification_confidence")),
+                                Optional.ofNullable(rows.getString("classification_status")),
+                                Optional.ofNullable(rows.getString("classifier_version")),
+                                rows.getBoolean("human_override"),
+                                Optional.ofNullable(rows.getObject("config_version", Integer.class)),
+                                Optional.ofNullable(rows.getString("lineage")).map(PostgresDocumentStore::canonical))));
             }
         }
         return chunks;

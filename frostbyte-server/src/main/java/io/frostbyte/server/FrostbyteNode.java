@@ -10,6 +10,7 @@ import io.frostbyte.core.FrostbyteException;
 import io.frostbyte.core.TenantId;
 import io.frostbyte.core.auth.Role;
 import io.frostbyte.core.auth.Scope;
+import io.frostbyte.core.index.VectorIndexStep;
 import io.frostbyte.core.job.JobHandler;
 import io.frostbyte.core.job.Stage;
 import io.frostbyte.core.scan.MalwareScanner;
@@ -30,8 +31,11 @@ import io.frostbyte.crypto.TenantKeysetStep;
 import io.frostbyte.objectstore.FilesystemObjectStore;
 import io.frostbyte.objectstore.ObjectNamespaceStep;
 import io.frostbyte.objectstore.S3ObjectStore;
+import io.frostbyte.postgres.PostgresAdminNotes;
 import io.frostbyte.postgres.PostgresAuditExports;
 import io.frostbyte.postgres.PostgresBatches;
+import io.frostbyte.postgres.PostgresDeadLetters;
+import io.frostbyte.postgres.PostgresEmbeddingHalts;
 import io.frostbyte.postgres.PostgresJobQueue;
 import io.frostbyte.postgres.PostgresKeysetTombstones;
 import io.frostbyte.postgres.PostgresTenantDocuments;
@@ -50,6 +54,8 @@ import io.frostbyte.postgres.audit.PostgresAuditQueries;
 import io.frostbyte.server.api.AdminController;
 import io.frostbyte.server.api.ApiRoutes;
 import io.frostbyte.server.api.AuditController;
+import io.frostbyte.server.api.DeadLetterController;
+import io.frostbyte.server.api.EmbeddingController;
 import io.frostbyte.server.api.IngestController;
 import io.frostbyte.server.api.QueryController;
 import io.frostbyte.server.api.ReviewController;
@@ -164,6 +170,9 @@ public final class FrostbyteNode implements AutoCloseable {
         SigningKey signing;
         io.frostbyte.embed.onnx.OnnxEmbeddingModel model;
         io.frostbyte.index.lucene.LuceneVectorIndex index;
+        io.frostbyte.server.index.EmbeddingProfiles profiles;
+        io.frostbyte.postgres.PostgresIndexGenerations generationStore;
+        io.frostbyte.server.index.CachedIndexGenerations generations;
     }
 
     /** Starts a node; on any failure everything started so far is stopped again. */
@@ -236,6 +245,22 @@ public final class FrostbyteNode implements AutoCloseable {
                             b.database.serverUrl(),
                             sealer,
                             config.db().tenantPoolSize()));
+            // the model fixes the dimension of every tenant index the provisioning step creates; a call spreads its
+            // texts over every core, so one large document alone still keeps the machine busy
+            b.model = push(
+                    b,
+                    io.frostbyte.embed.onnx.OnnxEmbeddingModel.miniLmL6V2Quantized(
+                            Math.max(1, Runtime.getRuntime().availableProcessors())));
+            b.index = push(b, new io.frostbyte.index.lucene.LuceneVectorIndex(config.dataDir()));
+            b.profiles = io.frostbyte.server.index.EmbeddingProfiles.of(
+                    config.effective().string("embedding.profile"),
+                    b.model,
+                    config.effective().optionalString("embedding.endpoint"),
+                    config.effective().optionalString("embedding.api_key"),
+                    Duration.ofSeconds(config.effective().integer("embedding.timeout_seconds")));
+            b.generationStore = new io.frostbyte.postgres.PostgresIndexGenerations(dataSource, clock);
+            b.generations = new io.frostbyte.server.index.CachedIndexGenerations(
+                    b.generationStore, b.profiles, Duration.ofSeconds(2));
             ExecutorService background = push(b, Executors.newVirtualThreadPerTaskExecutor());
             b.lifecycle = new PostgresTenantLifecycle(
                     dataSource,
@@ -243,6 +268,16 @@ public final class FrostbyteNode implements AutoCloseable {
                     signingSigner,
                     List.of(
                             new TenantKeysetStep(b.keyring, new PostgresKeysetTombstones(dataSource)),
+                            // before the database and objects: deprovisioning runs this list in order (spec/07 §7.4)
+                            new VectorIndexStep(
+                                    b.index,
+                                    b.profiles
+                                            .model(b.profiles.deploymentProfile())
+                                            .orElseThrow()
+                                            .dimension(),
+                                    tenantId -> b.generationStore.list(tenantId).stream()
+                                            .map(io.frostbyte.postgres.IndexGeneration::generation)
+                                            .toList()),
                             new TenantDatabaseStep(
                                     b.database.database().adminDataSource(),
                                     dataSource,
@@ -262,10 +297,6 @@ public final class FrostbyteNode implements AutoCloseable {
                     clock);
             PostgresAuditExports exports = new PostgresAuditExports(dataSource, clock);
             Map<Stage, JobHandler> allHandlers = new java.util.EnumMap<>(Stage.class);
-            if (config.server().role().runsWorkers() || config.server().role().runsApi()) {
-                b.model = push(b, io.frostbyte.embed.onnx.OnnxEmbeddingModel.miniLmL6V2Quantized(1));
-                b.index = push(b, new io.frostbyte.index.lucene.LuceneVectorIndex(config.dataDir()));
-            }
             if (config.server().role().runsWorkers()) {
                 allHandlers.putAll(io.frostbyte.server.pipeline.Pipeline.handlers(
                         b.objects,
@@ -278,7 +309,7 @@ public final class FrostbyteNode implements AutoCloseable {
                         b.lifecycle::find,
                         clock,
                         Version.current(),
-                        new io.frostbyte.parser.TikaDocumentParser(),
+                        parser(config.effective()),
                         io.frostbyte.core.document.ParseLimits.defaults()
                                 .withTimeout(
                                         Duration.ofSeconds(config.effective().integer("parse.timeout_seconds"))),
@@ -286,7 +317,8 @@ public final class FrostbyteNode implements AutoCloseable {
                         b.index,
                         push(b, io.frostbyte.server.pipeline.Pipeline.cpuPool()),
                         b.registry,
-                        metrics.registry()));
+                        metrics.registry(),
+                        b.generations));
             }
             allHandlers.putAll(handlers);
             if (config.server().role().runsWorkers()) {
@@ -435,7 +467,6 @@ public final class FrostbyteNode implements AutoCloseable {
                 Duration.ofHours(1));
         QueryController query = new QueryController(
                 new io.frostbyte.server.serving.SearchService(
-                        b.model,
                         b.index,
                         new io.frostbyte.postgres.PostgresDocumentStore(b.tenantDatabases),
                         new PostgresTenantDocuments(b.tenantDatabases),
@@ -444,7 +475,7 @@ public final class FrostbyteNode implements AutoCloseable {
                         new SigningKeySigner(signing),
                         answerer(config),
                         clock,
-                        io.frostbyte.server.pipeline.Pipeline.INDEX_VERSION),
+                        b.generations),
                 new io.frostbyte.postgres.PostgresDocumentStore(b.tenantDatabases),
                 b.lifecycle::find);
         ReviewController reviews = new ReviewController(
@@ -455,8 +486,19 @@ public final class FrostbyteNode implements AutoCloseable {
                 b.objects,
                 b.auditLog,
                 database.database(),
-                clock);
-        routes.set(ApiRoutes.build(
+                clock,
+                b.generations);
+        Runnable wakeWorkers = () -> workers.ifPresent(WorkerPool::wakeUp);
+        PostgresAdminNotes notes = new PostgresAdminNotes(clock);
+        DeadLetterController deadLetters = new DeadLetterController(
+                new PostgresDeadLetters(database.database().dataSource(), clock),
+                notes,
+                b.auditLog,
+                database.database(),
+                wakeWorkers);
+        EmbeddingController embedding = new EmbeddingController(
+                new PostgresEmbeddingHalts(b.registry), notes, b.auditLog, database.database(), cache, wakeWorkers);
+        List<Route> served = new ArrayList<>(ApiRoutes.build(
                 system,
                 admin,
                 tenants,
@@ -465,6 +507,28 @@ public final class FrostbyteNode implements AutoCloseable {
                 query,
                 reviews,
                 config.server().metricsBind().isEmpty()));
+        served.addAll(ApiRoutes.operations(deadLetters, embedding));
+        io.frostbyte.server.index.IndexRebuilder rebuilder = push(
+                b,
+                new io.frostbyte.server.index.IndexRebuilder(
+                        b.generationStore,
+                        b.generations,
+                        b.profiles,
+                        b.index,
+                        new io.frostbyte.postgres.PostgresIndexedChunks(b.tenantDatabases),
+                        b.registry,
+                        b.lifecycle::find,
+                        b.auditLog,
+                        database.database(),
+                        clock,
+                        new io.frostbyte.server.index.IndexRebuilder.Settings(
+                                config.effective().integer("embedding.batch_size"),
+                                3,
+                                Duration.ofMinutes(5),
+                                b.generations.ttl().plusMillis(500))));
+        served.addAll(ApiRoutes.indexRoutes(new io.frostbyte.server.api.IndexAdminController(
+                rebuilder, b.generations, b.generationStore, b.lifecycle::find)));
+        routes.set(List.copyOf(served));
         if (config.server().metricsBind().isPresent()) {
             try {
                 push(b, MetricsListener.start(config.server().metricsBind().get(), metrics));
@@ -543,6 +607,21 @@ public final class FrostbyteNode implements AutoCloseable {
     }
 
     /** clamd at {@code malware.clamd_socket}, or {@code malware.clamd_host}:{@code malware.clamd_port}. */
+    /** The document parser with the {@code ocr.*} settings: Tesseract at {@code ocr.tesseract_path}, else on PATH. */
+    static io.frostbyte.parser.TikaDocumentParser parser(io.frostbyte.server.config.EffectiveConfig config) {
+        io.frostbyte.parser.OcrSettings ocr = new io.frostbyte.parser.OcrSettings(
+                config.bool("ocr.enabled"),
+                config.string("ocr.languages"),
+                config.integer("ocr.dpi"),
+                config.decimal("ocr.low_confidence_threshold"),
+                Duration.ofSeconds(config.integer("ocr.page_timeout_seconds")));
+        Optional<java.nio.file.Path> tesseract = config.optionalPath("ocr.tesseract_path");
+        return tesseract.isPresent() && ocr.enabled()
+                ? new io.frostbyte.parser.TikaDocumentParser(
+                        Optional.of(new io.frostbyte.parser.TesseractOcr(tesseract.get(), ocr.languages())), ocr)
+                : new io.frostbyte.parser.TikaDocumentParser(ocr);
+    }
+
     static ClamdMalwareScanner malwareScanner(FrostbyteConfig config) {
         ClamdEndpoint endpoint = config.effective()
                 .optionalPath("malware.clamd_socket")

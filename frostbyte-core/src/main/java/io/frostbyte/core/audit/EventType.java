@@ -41,5 +41,7 @@ public enum EventType {
     REDACTION_ORIGINALS_ACCESSED,
     DOCUMENTS_EXPORTED,
     AUDIT_EXPORTED,
-    AUDIT_CHECKPOINT
+    AUDIT_CHECKPOINT,
+    /** A tenant's index was rebuilt into a new generation, or the rebuild failed (spec/04 EMB-7). */
+    INDEX_REBUILT
 }

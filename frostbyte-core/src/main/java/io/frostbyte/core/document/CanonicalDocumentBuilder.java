@@ -16,6 +16,12 @@ import java.util.regex.Pattern;
  * thread-safe; one builder per parse.
  */
 public final class CanonicalDocumentBuilder {
+    /**
+     * Control characters other than whitespace (NUL, backspace, escape, DEL, the C1 range...): text extraction leaves
+     * them behind (UTF-16 read as bytes, font encodings), they carry no meaning, and PostgreSQL refuses NUL in text.
+     */
+    private static final Pattern CONTROL = Pattern.compile("[\\p{Cc}&&[^\\t\\n\\r\\f\\u000B]]");
+
     private static final Pattern INLINE_WHITESPACE = Pattern.compile("[\\s\\u00A0\\u2028\\u2029]+");
     private static final Pattern TRAILING_WHITESPACE = Pattern.compile("[ \\t\\u00A0]+$", Pattern.MULTILINE);
 
@@ -46,13 +52,20 @@ public final class CanonicalDocumentBuilder {
 
     /** Runs of whitespace (line breaks included) become one space; the result is trimmed. */
     public static String normalizeInline(String raw) {
-        return INLINE_WHITESPACE.matcher(raw).replaceAll(" ").strip();
+        return INLINE_WHITESPACE
+                .matcher(CONTROL.matcher(raw).replaceAll(""))
+                .replaceAll(" ")
+                .strip();
     }
 
     /** A code block keeps its lines and indentation; trailing whitespace and blank edge lines are trimmed. */
     public static String normalizeCode(String raw) {
         String text = TRAILING_WHITESPACE
-                .matcher(raw.replace("\r\n", "\n").replace('\r', '\n').replace("\t", "    "))
+                .matcher(CONTROL.matcher(raw)
+                        .replaceAll("")
+                        .replace("\r\n", "\n")
+                        .replace('\r', '\n')
+                        .replace("\t", "    "))
                 .replaceAll("");
         int start = 0;
         while (start < text.length() && text.charAt(start) == '\n') {

@@ -166,6 +166,11 @@ public final class LuceneVectorIndex implements VectorIndex, AutoCloseable {
             }
             return OptionalInt.of(storedDimension(namespace, directory));
         } catch (IOException e) {
+            if (!Files.isDirectory(path)
+                    || e instanceof java.nio.file.NoSuchFileException
+                    || e instanceof org.apache.lucene.index.IndexNotFoundException) {
+                return OptionalInt.empty(); // dropped while we looked: its files went away under the reader
+            }
             throw new FrostbyteException(ErrorCode.INDEX_FAILED, "cannot read index " + namespace, e);
         }
     }

@@ -323,6 +323,83 @@ public final class ApiRoutes {
                         409));
     }
 
+    /**
+     * The dead-letter and embedding-halt routes of {@code /api/v1/admin} (spec/08 §8.6, spec/09 §9.1), served and
+     * documented next to those of {@link #build}.
+     */
+    public static List<Route> operations(DeadLetterController deadLetters, EmbeddingController embedding) {
+        return List.of(
+                admin(
+                        get("/api/v1/admin/dead-letters", deadLetters::list)
+                                .operation(
+                                        "listDeadLetters",
+                                        "Dead letters by tenant_id, stage and status (default pending_review)"),
+                        null,
+                        200,
+                        400),
+                admin(
+                        get(TENANT + "/dead-letters/{dlq_entry_id}", deadLetters::get)
+                                .operation("getDeadLetter", "A tenant's dead-letter entry"),
+                        null,
+                        200,
+                        404),
+                admin(
+                        post(TENANT + "/dead-letters/{dlq_entry_id}/retry", deadLetters::retry)
+                                .operation(
+                                        "retryDeadLetter",
+                                        "Queue the entry's stage again with attempts reset (reason optional)"),
+                        null,
+                        202,
+                        400,
+                        404,
+                        409),
+                admin(
+                        post(TENANT + "/dead-letters/{dlq_entry_id}/abandon", deadLetters::abandon)
+                                .operation("abandonDeadLetter", "Close the entry as skipped or manual_fix"),
+                        "DeadLetterAbandonRequest",
+                        200,
+                        400,
+                        404,
+                        409,
+                        413,
+                        415),
+                admin(
+                        post(TENANT + "/embedding/resume", embedding::resume)
+                                .operation(
+                                        "resumeEmbedding",
+                                        "Clear the tenant's embedding halt after a dimension mismatch"),
+                        "ReasonRequest",
+                        200,
+                        400,
+                        404,
+                        409,
+                        413,
+                        415));
+    }
+
+    /** The tenant index routes: generations and rebuild (spec/04 §4.5). */
+    public static List<Route> indexRoutes(IndexAdminController i) {
+        return List.of(
+                admin(
+                        post(TENANT + "/index/rebuild", i::rebuild)
+                                .operation(
+                                        "rebuildTenantIndex",
+                                        "Re-embed the tenant's chunks into a new index generation and switch to it"),
+                        "RebuildIndexRequest",
+                        202,
+                        400,
+                        404,
+                        409,
+                        413,
+                        415),
+                admin(
+                        get(TENANT + "/index", i::get)
+                                .operation("getTenantIndex", "The tenant's index generations and a rebuild's progress"),
+                        null,
+                        200,
+                        404));
+    }
+
     private static final String AUDIT = "/api/v1/audit/{tenant_id}";
 
     private static Route audit(Route.Builder builder, Integer... statuses) {

@@ -69,6 +69,7 @@ public final class ReviewController {
     private final AuditLog audit;
     private final Database control;
     private final Clock clock;
+    private final io.frostbyte.server.index.IndexGenerations generations;
 
     public ReviewController(
             PostgresReviews reviews,
@@ -78,7 +79,9 @@ public final class ReviewController {
             ObjectStore objects,
             AuditLog audit,
             Database control,
-            Clock clock) {
+            Clock clock,
+            io.frostbyte.server.index.IndexGenerations generations) {
+        this.generations = requireNonNull(generations, "generations is null");
         this.reviews = requireNonNull(reviews, "reviews is null");
         this.store = requireNonNull(store, "store is null");
         this.documents = requireNonNull(documents, "documents is null");
@@ -158,7 +161,7 @@ public final class ReviewController {
                         chunk.text()));
             }
         }
-        IndexNamespace namespace = IndexNamespace.first(tenantId);
+        IndexNamespace namespace = generations.current(tenantId).namespace();
         if (!points.isEmpty() && index.exists(namespace)) {
             index.upsert(namespace, points);
         }

@@ -33,7 +33,8 @@ import picocli.CommandLine.Parameters;
             TenantCommand.Token.class,
             TenantCommand.RevokeTokens.class,
             TenantCommand.Keys.class,
-            TenantCommand.RotateKey.class
+            TenantCommand.RotateKey.class,
+            TenantCommand.Reindex.class
         })
 public final class TenantCommand implements Runnable {
     @CommandLine.Spec
@@ -346,6 +347,88 @@ public final class TenantCommand implements Runnable {
         @Override
         public Integer call() {
             return run("POST", tenantPath(tenant) + "/keys/rotate", Map.of("reason", reason));
+        }
+    }
+
+    @Command(
+            name = "reindex",
+            mixinStandardHelpOptions = true,
+            description = "Re-embed the tenant's chunks with another embedding profile into a new index generation and"
+                    + " switch to it when complete (queries use the current one until then).")
+    static final class Reindex extends Call {
+        @Parameters(paramLabel = "TENANT")
+        String tenant;
+
+        @Option(
+                names = "--model",
+                paramLabel = "PROFILE",
+                description = "Embedding profile, e.g. minilm-384 or openai-768 (default: the deployment's).")
+        String model;
+
+        @Option(
+                names = "--reason",
+                defaultValue = "index rebuild from the command line",
+                description = "Why (only its hash is recorded; default: ${DEFAULT-VALUE}).")
+        String reason;
+
+        @Option(names = "--wait", description = "Wait until the rebuild has switched or failed, showing progress.")
+        boolean await;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("reason", reason);
+            if (model != null) {
+                body.put("embedding_profile", model);
+            }
+            if (!await) {
+                return run("POST", tenantPath(tenant) + "/index/rebuild", body);
+            }
+            ClientOptions.Reply started = client.call("POST", tenantPath(tenant) + "/index/rebuild", body);
+            if (!started.ok()) {
+                spec.commandLine().getErr().println("frostbyte: " + started.errorLine());
+                spec.commandLine().getErr().flush();
+                return 1;
+            }
+            int target = started.body().path("data").path("target_generation").asInt();
+            PrintWriter out = spec.commandLine().getOut();
+            String last = "";
+            while (true) {
+                ClientOptions.Reply status = client.call("GET", tenantPath(tenant) + "/index", null);
+                if (!status.ok()) {
+                    spec.commandLine().getErr().println("frostbyte: " + status.errorLine());
+                    spec.commandLine().getErr().flush();
+                    return 1;
+                }
+                JsonNode generation = null;
+                for (JsonNode candidate : status.body().path("data").path("generations")) {
+                    if (candidate.path("generation").asInt() == target) {
+                        generation = candidate;
+                    }
+                }
+                String state = generation == null
+                        ? "unknown"
+                        : generation.path("status").asText();
+                String line = "g" + target + " " + state + " "
+                        + (generation == null
+                                ? ""
+                                : generation.path("chunks_done").asLong() + "/"
+                                        + generation.path("chunks_total").asLong() + " chunks");
+                if (!line.equals(last)) {
+                    out.println(line);
+                    out.flush();
+                    last = line;
+                }
+                if (!state.equals("building")) {
+                    return state.equals("current") ? 0 : 1;
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return 1;
+                }
+            }
         }
     }
 

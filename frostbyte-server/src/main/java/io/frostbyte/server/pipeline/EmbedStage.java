@@ -10,7 +10,6 @@ import io.frostbyte.core.audit.EventType;
 import io.frostbyte.core.embed.Embedding;
 import io.frostbyte.core.embed.EmbeddingModel;
 import io.frostbyte.core.embed.Vectors;
-import io.frostbyte.core.index.IndexNamespace;
 import io.frostbyte.core.index.VectorIndex;
 import io.frostbyte.core.intake.PipelineStage;
 import io.frostbyte.core.intake.StageState;
@@ -37,7 +36,7 @@ public final class EmbedStage implements JobHandler {
     static final String COMPONENT = "embed-worker";
 
     private final StageContext context;
-    private final EmbeddingModel model;
+    private final io.frostbyte.server.index.IndexGenerations generations;
     private final VectorIndex index;
     private final HaltEmbedding halt;
     private final java.util.function.BiConsumer<String, Long> assertions;
@@ -54,7 +53,7 @@ public final class EmbedStage implements JobHandler {
      */
     EmbedStage(
             StageContext context,
-            EmbeddingModel model,
+            io.frostbyte.server.index.IndexGenerations generations,
             VectorIndex index,
             HaltEmbedding halt,
             java.util.function.BiConsumer<String, Long> assertions,
@@ -63,7 +62,7 @@ public final class EmbedStage implements JobHandler {
         this.halt = requireNonNull(halt, "halt is null");
         this.assertions = requireNonNull(assertions, "assertions is null");
         this.context = requireNonNull(context, "context is null");
-        this.model = requireNonNull(model, "model is null");
+        this.generations = requireNonNull(generations, "generations is null");
         this.index = requireNonNull(index, "index is null");
     }
 
@@ -76,7 +75,9 @@ public final class EmbedStage implements JobHandler {
         List<ChunkRow> chunks = context.store().chunks(tenantId, docId).stream()
                 .filter(chunk -> !chunk.quarantined())
                 .toList();
-        int expected = index.dimension(IndexNamespace.first(tenantId)).orElse(model.dimension());
+        io.frostbyte.server.index.ActiveGeneration generation = generations.current(tenantId);
+        EmbeddingModel model = generation.model();
+        int expected = index.dimension(generation.namespace()).orElse(generation.dimension());
         Map<String, float[]> vectors = new LinkedHashMap<>();
         Map<String, String> hashes = new HashMap<>();
         Map<String, Boolean> truncated = new HashMap<>();

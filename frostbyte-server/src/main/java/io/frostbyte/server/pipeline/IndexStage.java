@@ -46,16 +46,18 @@ public final class IndexStage implements JobHandler {
 
     private final StageContext context;
     private final VectorIndex index;
-    private final int dimension;
-    private final String indexVersion;
+    private final io.frostbyte.server.index.IndexGenerations generations;
     private final CpuWork cpu;
 
-    IndexStage(StageContext context, VectorIndex index, int dimension, String indexVersion, CpuWork cpu) {
+    IndexStage(
+            StageContext context,
+            VectorIndex index,
+            io.frostbyte.server.index.IndexGenerations generations,
+            CpuWork cpu) {
         this.cpu = requireNonNull(cpu, "cpu is null");
         this.context = requireNonNull(context, "context is null");
         this.index = requireNonNull(index, "index is null");
-        this.dimension = dimension;
-        this.indexVersion = requireNonNull(indexVersion, "indexVersion is null");
+        this.generations = requireNonNull(generations, "generations is null");
     }
 
     @Override
@@ -65,7 +67,10 @@ public final class IndexStage implements JobHandler {
         String docId = job.resourceId();
         context.processing(tenantId, docId, PipelineStage.INDEX);
         DocumentRow document = context.documents().find(tenantId, docId).orElseThrow();
-        IndexNamespace namespace = IndexNamespace.first(tenantId);
+        io.frostbyte.server.index.ActiveGeneration generation = generations.current(tenantId);
+        IndexNamespace namespace = generation.namespace();
+        int dimension = generation.dimension();
+        String indexVersion = generation.indexVersion();
         if (!index.exists(namespace)) {
             index.create(namespace, dimension);
         }
@@ -98,7 +103,7 @@ public final class IndexStage implements JobHandler {
                 }
             });
         } catch (RuntimeException e) {
-            throw failure(job, e);
+            throw failure(job, started, e);
         }
         // 2. tenant database: the rows are marked indexed
         context.store().indexed(tenantId, docId, indexVersion, context.clock().instant());
@@ -119,7 +124,7 @@ public final class IndexStage implements JobHandler {
                     stored);
         } catch (RuntimeException e) {
             rollBack(tenantId, namespace, docId);
-            throw failure(job, e);
+            throw failure(job, started, e);
         }
         if (!mismatches.isEmpty()) {
             rollBack(tenantId, namespace, docId);
@@ -132,6 +137,7 @@ public final class IndexStage implements JobHandler {
                     mismatches.getFirst().chunkId());
             throw failure(
                     job,
+                    started,
                     new FrostbyteException(
                             ErrorCode.INDEX_FAILED, "index verification found " + mismatches.size() + " mismatch(es)"));
         }
@@ -199,11 +205,25 @@ public final class IndexStage implements JobHandler {
      * The exception to fail the job with; on the last attempt, or for a failure no retry can mend, the file fails in its
      * batches first.
      */
-    private RuntimeException failure(Job job, RuntimeException e) {
+    private RuntimeException failure(Job job, long started, RuntimeException e) {
         boolean retriable =
                 e instanceof FrostbyteException frostbyte && frostbyte.code().retriable();
         if (!retriable || StageContext.lastAttempt(job)) {
+            // spec/04 EMB-5: the file fails with INDEX_FAILED and EMBEDDING_FAILED records the stage (the job itself
+            // goes to the dead letters when this exception fails it)
             context.control().inTransaction(connection -> {
+                context.event(
+                        connection,
+                        job,
+                        EventType.EMBEDDING_FAILED,
+                        COMPONENT,
+                        started,
+                        "failure",
+                        StageContext.previous(job),
+                        Map.of(
+                                "stage", "index",
+                                "failure_reason", ErrorCode.INDEX_FAILED.name(),
+                                "error_code", ErrorCode.INDEX_FAILED.name()));
                 context.failed(connection, job, PipelineStage.INDEX, ErrorCode.INDEX_FAILED, "The index write failed.");
                 return null;
             });

@@ -90,12 +90,18 @@ public final class ParseStage implements JobHandler {
      * parsing the raw object a second time.
      */
     static Optional<CanonicalDocument> readStructured(TenantId tenantId, String docId, StageContext context) {
+        return readStructuredBytes(tenantId, docId, context)
+                .map(json -> CanonicalDocumentJson.read(new String(json, StandardCharsets.UTF_8)));
+    }
+
+    /** The bytes of {@code normalized/{doc_id}/structured.json}, decrypted, or empty when there is none. */
+    static Optional<byte[]> readStructuredBytes(TenantId tenantId, String docId, StageContext context) {
         ObjectKey key = ObjectKey.normalized(docId);
         if (!context.objects().exists(tenantId, key)) {
             return Optional.empty();
         }
         try (InputStream json = context.objects().get(tenantId, key)) {
-            return Optional.of(CanonicalDocumentJson.read(new String(json.readAllBytes(), StandardCharsets.UTF_8)));
+            return Optional.of(json.readAllBytes());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -27,9 +27,6 @@ import java.util.function.Function;
 
 /** Builds the four document stages (parse → policy → embed → index) from their parts, for the worker pool. */
 public final class Pipeline {
-    /** The index version recorded on chunks and in INDEX_WRITTEN. */
-    public static final String INDEX_VERSION = "g1";
-
     private Pipeline() {}
 
     /** The stage handlers, keyed by stage. */
@@ -50,7 +47,8 @@ public final class Pipeline {
             VectorIndex index,
             java.util.concurrent.ExecutorService cpu,
             io.frostbyte.postgres.PostgresTenantRegistry registry,
-            io.micrometer.core.instrument.MeterRegistry meters) {
+            io.micrometer.core.instrument.MeterRegistry meters,
+            io.frostbyte.server.index.IndexGenerations generations) {
         StageContext context = new StageContext(
                 objects, documents, store, batches, audit, jobs, control, tenants, clock, pipelineVersion);
         DocumentClassifier classifier = new DocumentClassifier(
@@ -65,19 +63,18 @@ public final class Pipeline {
         handlers.put(Stage.PARSE, new ParseStage(context, parser, limits, PolicyStage.VERSION, work));
         handlers.put(
                 Stage.POLICY,
-                onCpuPool(
-                        new PolicyStage(
-                                context,
-                                parser,
-                                limits,
-                                classifier,
-                                new io.frostbyte.postgres.PostgresReviews(control.dataSource())),
-                        cpu));
+                new PolicyStage(
+                        context,
+                        parser,
+                        limits,
+                        classifier,
+                        new io.frostbyte.postgres.PostgresReviews(control.dataSource()),
+                        work));
         handlers.put(
                 Stage.EMBED,
                 new EmbedStage(
                         context,
-                        model,
+                        generations,
                         index,
                         (connection, tenantId) -> registry.setEmbeddingHalted(connection, tenantId, true),
                         (result, count) -> io.micrometer.core.instrument.Counter.builder(
@@ -87,7 +84,7 @@ public final class Pipeline {
                                 .register(meters)
                                 .increment(count),
                         work));
-        handlers.put(Stage.INDEX, new IndexStage(context, index, model.dimension(), INDEX_VERSION, work));
+        handlers.put(Stage.INDEX, new IndexStage(context, index, generations, work));
         return handlers;
     }
 
@@ -106,26 +103,5 @@ public final class Pipeline {
                         .name("pipeline-cpu-" + n.incrementAndGet())
                         .daemon()
                         .unstarted(runnable));
-    }
-
-    private static JobHandler onCpuPool(JobHandler handler, java.util.concurrent.ExecutorService cpu) {
-        return job -> {
-            java.util.concurrent.Future<?> work = cpu.submit(() -> {
-                handler.handle(job);
-                return null;
-            });
-            try {
-                work.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (e.getCause() instanceof Exception cause) {
-                    throw cause;
-                }
-                throw e;
-            } catch (InterruptedException e) {
-                work.cancel(true);
-                Thread.currentThread().interrupt();
-                throw e;
-            }
-        };
     }
 }

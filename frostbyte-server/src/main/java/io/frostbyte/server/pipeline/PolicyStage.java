@@ -29,16 +29,14 @@ import io.frostbyte.core.tenant.TenantRecord;
 import io.frostbyte.policy.Chunker;
 import io.frostbyte.policy.Classification;
 import io.frostbyte.policy.DocumentClassifier;
+import io.frostbyte.policy.DocumentPiiGate;
 import io.frostbyte.policy.InjectionAction;
 import io.frostbyte.policy.InjectionCategory;
 import io.frostbyte.policy.InjectionScorer;
 import io.frostbyte.policy.InjectionVerdict;
 import io.frostbyte.policy.PiiDetector;
-import io.frostbyte.policy.PiiRedactor;
-import io.frostbyte.policy.PiiSpan;
+import io.frostbyte.policy.PiiPolicy;
 import io.frostbyte.policy.PiiType;
-import io.frostbyte.policy.RedactedOriginal;
-import io.frostbyte.policy.Redaction;
 import io.frostbyte.postgres.BatchFile;
 import io.frostbyte.postgres.ChunkRow;
 import io.frostbyte.postgres.PostgresTenantDocuments.DocumentRow;
@@ -54,16 +52,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
  * The policy stage (spec/03): chunk → PII → injection → classification → persist, before anything is embedded. The
  * canonical document is read back from the structured.json the parse stage stored (parsed again from the raw object
- * only when that is missing; either way it must hash to what the parse stage recorded, else the job fails); PII is detected per chunk and redacted, flagged or blocks the whole
- * document by the tenant's policy, with originals only in {@code redactions/{doc_id}.json}; the injection gate flags
+ * only when that is missing; either way it must hash to what the parse stage recorded, else the job fails); PII of the
+ * tenant's types is detected once over the whole canonical text and mapped to the chunks ({@link DocumentPiiGate}),
+ * then redacted, flagged or blocks the whole document by the tenant's policy, with originals only in
+ * {@code redactions/{doc_id}.json}; the injection gate flags
  * or quarantines chunks (or the document); classification runs last over text that passed the gates. The enriched
- * chunk set replaces any earlier one; events carry type names, counts, scores and hashes only.
+ * chunk set replaces any earlier one, each chunk stamped with the configuration version the job started with (POL-2)
+ * and its lineage; events carry type names, counts, scores and hashes only.
  */
 public final class PolicyStage implements JobHandler {
     static final String COMPONENT = "policy-worker";
@@ -75,13 +75,16 @@ public final class PolicyStage implements JobHandler {
     private final ParseLimits limits;
     private final DocumentClassifier classifier;
     private final io.frostbyte.postgres.PostgresReviews reviews;
+    private final CpuWork cpu;
 
     PolicyStage(
             StageContext context,
             DocumentParser parser,
             ParseLimits limits,
             DocumentClassifier classifier,
-            io.frostbyte.postgres.PostgresReviews reviews) {
+            io.frostbyte.postgres.PostgresReviews reviews,
+            CpuWork cpu) {
+        this.cpu = requireNonNull(cpu, "cpu is null");
         this.reviews = requireNonNull(reviews, "reviews is null");
         this.context = requireNonNull(context, "context is null");
         this.parser = requireNonNull(parser, "parser is null");
@@ -101,7 +104,7 @@ public final class PolicyStage implements JobHandler {
         TenantConfig config = tenant.config();
         context.processing(tenantId, docId, PipelineStage.POLICY);
         try {
-            run(job, row, config, started);
+            run(job, row, tenant, started);
         } catch (RuntimeException e) {
             if (StageContext.lastAttempt(job)) {
                 quarantineOnFailure(job, started);
@@ -112,101 +115,83 @@ public final class PolicyStage implements JobHandler {
         }
     }
 
-    private void run(Job job, DocumentRow row, TenantConfig config, long started) {
+    private void run(Job job, DocumentRow row, TenantRecord tenant, long started) {
+        // POL-2: the configuration current at the job's start, for every gate and stamped on every chunk
+        TenantConfig config = tenant.config();
+        int configVersion = tenant.configVersion();
         TenantId tenantId = job.tenantId();
         String docId = job.resourceId();
-        CanonicalDocument document = ParseStage.readStructured(tenantId, docId, context)
-                .orElseGet(() -> switch (ParseStage.parse(tenantId, row, parser, limits, context)) {
-                    case ParseOutcome.Parsed parsed -> parsed.document();
-                    case ParseOutcome.Failed failed ->
-                        throw new FrostbyteException(
-                                ErrorCode.POLICY_FAILED, "the document no longer parses (" + failed.code() + ")");
-                });
-        String structuredSha =
-                StageContext.sha256(CanonicalDocumentJson.write(document).getBytes(StandardCharsets.UTF_8));
+        // computing runs on the CPU pool, the stores' I/O on the job's own thread (see CpuWork)
+        Structured structured = cpu.call(() -> structured(tenantId, docId, row));
+        CanonicalDocument document = structured.document();
+        String structuredSha = structured.sha256();
         String expected = job.payload().get("structured_sha256");
         if (expected != null && !expected.equals(structuredSha)) {
             throw new FrostbyteException(
                     ErrorCode.POLICY_FAILED, "the rebuilt document differs from the parsed one (parser changed)");
         }
-        List<Chunk> chunks = new Chunker(new ChunkingParameters(
-                        config.chunkMaxChars(),
-                        config.chunkNewAfterChars(),
-                        config.chunkCombineUnderChars(),
-                        config.chunkOverlapChars()))
-                .chunk(document);
-
-        // PII gate
-        PiiDetector detector = new PiiDetector(config.piiAllowlist());
+        ChunkingParameters parameters = new ChunkingParameters(
+                config.chunkMaxChars(),
+                config.chunkNewAfterChars(),
+                config.chunkCombineUnderChars(),
+                config.chunkOverlapChars());
+        // PII gate: detection once over the whole canonical text (document-level offsets), then mapped to the chunks
         Set<PiiType> enabled = EnumSet.noneOf(PiiType.class);
         for (String type : config.piiTypes()) {
             enabled.add(PiiType.valueOf(type));
         }
-        String policy = config.piiPolicy().toLowerCase(Locale.ROOT);
-        List<Chunk> afterPii = new ArrayList<>();
-        List<String> chunkPiiTypes = new ArrayList<>();
+        DocumentPiiGate.Result piiGate = cpu.call(() -> DocumentPiiGate.apply(
+                new PiiDetector(config.piiAllowlist()),
+                document.canonicalText(),
+                new Chunker(parameters).chunk(document),
+                PiiPolicy.fromConfig(config.piiPolicy().toLowerCase(Locale.ROOT)),
+                enabled));
         Map<String, Long> typeCounts = new TreeMap<>();
-        List<Map<String, Object>> originals = new ArrayList<>();
-        boolean block = false;
-        for (Chunk chunk : chunks) {
-            List<PiiSpan> spans = detector.detect(chunk.text());
-            Set<String> found = new TreeSet<>();
-            for (PiiSpan span : spans) {
-                found.add(span.type().name());
-                typeCounts.merge(span.type().name(), 1L, Long::sum);
-            }
-            boolean governed = spans.stream().anyMatch(span -> enabled.contains(span.type()));
-            Chunk result = chunk;
-            if (governed && policy.equals("block")) {
-                block = true;
-            } else if (governed && policy.equals("redact")) {
-                Redaction redaction = PiiRedactor.redact(chunk.text(), spans, enabled);
-                result = chunk.withText(redaction.text());
-                for (RedactedOriginal original : redaction.originals()) {
-                    Map<String, Object> span = new LinkedHashMap<>();
-                    span.put("type", original.type().name());
-                    span.put("start_char", chunk.startChar() + original.start());
-                    span.put("end_char", chunk.startChar() + original.end());
-                    span.put("chunk_ids", List.of(result.chunkId()));
-                    span.put("original", original.value());
-                    originals.add(span);
-                }
-            }
-            afterPii.add(result);
-            chunkPiiTypes.add(String.join(",", found));
-        }
-        String piiAction = typeCounts.isEmpty() ? "none" : policy.equals("redact") ? "redacted" : "flagged";
-        if (block) {
+        piiGate.counts().forEach((type, count) -> typeCounts.put(type.name(), count.longValue()));
+        String piiAction = piiGate.documentAction().wireValue();
+        if (piiGate.blocked()) {
             blocked(job, typeCounts, structuredSha, started);
             return;
         }
-        if (!originals.isEmpty()) {
+        List<Chunk> afterPii = piiGate.finalChunks();
+        if (!piiGate.redacted().isEmpty()) {
+            List<Map<String, Object>> originals = new ArrayList<>();
+            for (DocumentPiiGate.RedactedSpan redacted : piiGate.redacted()) {
+                Map<String, Object> span = new LinkedHashMap<>();
+                span.put("type", redacted.type().name());
+                span.put("start_char", redacted.startChar());
+                span.put("end_char", redacted.endChar());
+                span.put("chunk_ids", redacted.chunkIds());
+                span.put("original", redacted.original());
+                originals.add(span);
+            }
             Map<String, Object> redactions = new LinkedHashMap<>();
             redactions.put("doc_id", docId);
-            redactions.put("detector_version", "fb-pii/1.0.0");
-            redactions.put("config_version", context.tenant(tenantId).configVersion());
+            redactions.put("detector_version", PiiDetector.VERSION);
+            redactions.put("config_version", configVersion);
             redactions.put("spans", originals);
             byte[] bytes = CanonicalJson.write(redactions).getBytes(StandardCharsets.UTF_8);
             context.objects().put(tenantId, ObjectKey.redactions(docId), new ByteArrayInputStream(bytes), bytes.length);
         }
+        String lineage = lineage(document, parameters, configVersion);
 
         // injection gate
         InjectionScorer scorer =
                 new InjectionScorer(config.injectionFlagThreshold(), config.injectionQuarantineThreshold());
-        List<InjectionVerdict> verdicts =
-                afterPii.stream().map(chunk -> scorer.score(chunk.text())).toList();
+        List<InjectionVerdict> verdicts = cpu.call(
+                () -> afterPii.stream().map(chunk -> scorer.score(chunk.text())).toList());
         boolean documentQuarantine = config.injectionPerDocumentQuarantine()
                 && verdicts.stream().anyMatch(verdict -> verdict.action() == InjectionAction.QUARANTINE);
 
         // classification over text that passed both gates
         String passedText = passedText(afterPii, verdicts);
-        Classification classification = classifier.classify(
+        Classification classification = cpu.call(() -> classifier.classify(
                 row.originalFilename(),
                 firstHeading(document),
                 document.canonicalText(),
                 passedText,
                 config.classificationThreshold(),
-                config.classificationReviewEnabled());
+                config.classificationReviewEnabled()));
         String label = classification.label().wireName();
         String status = classification.needsReview() ? "pending_review" : "final";
 
@@ -223,6 +208,8 @@ public final class PolicyStage implements JobHandler {
                     : verdict.action() == InjectionAction.FLAG ? "flagged" : "active";
             quarantined += chunkStatus.equals("quarantined") ? 1 : 0;
             flagged += chunkStatus.equals("flagged") ? 1 : 0;
+            DocumentPiiGate.ChunkPii chunkPii = piiGate.chunks().get(i);
+            String piiTypes = chunkPii.typesFound().stream().map(PiiType::name).collect(Collectors.joining(","));
             rows.add(new ChunkRow(
                     chunk.chunkId(),
                     docId,
@@ -236,8 +223,8 @@ public final class PolicyStage implements JobHandler {
                     chunk.text(),
                     chunk.textSha256(),
                     chunkStatus,
-                    chunkPiiTypes.get(i),
-                    chunkPiiTypes.get(i).isEmpty() ? "none" : piiAction,
+                    piiTypes,
+                    chunkPii.actionTaken().wireValue(),
                     score(verdict.score()),
                     verdict.categories().stream()
                             .map(InjectionCategory::wireName)
@@ -245,7 +232,22 @@ public final class PolicyStage implements JobHandler {
                             .collect(Collectors.joining(",")),
                     Optional.of(label),
                     Optional.empty(),
-                    Optional.empty()));
+                    Optional.empty(),
+                    new ChunkRow.Enrichment(
+                            chunk.sectionPath(),
+                            chunk.headingLevel(),
+                            chunk.headerRepeated(),
+                            chunk.oversize(),
+                            chunkPii.scanResult().wireValue(),
+                            documentQuarantine
+                                    ? InjectionAction.QUARANTINE.wireValue()
+                                    : verdict.action().wireValue(),
+                            Optional.of(score(classification.confidence())),
+                            Optional.of(status),
+                            Optional.of(classification.classifierVersion()),
+                            false,
+                            Optional.of(configVersion),
+                            Optional.of(lineage))));
         }
         boolean allQuarantined = quarantined == rows.size();
         context.store()
@@ -407,6 +409,31 @@ public final class PolicyStage implements JobHandler {
         });
     }
 
+    /** The parsed document and the SHA-256 of its {@code structured.json} bytes. */
+    private record Structured(CanonicalDocument document, String sha256) {}
+
+    /**
+     * The canonical document the parse stage stored, hashed as its bytes were stored (no second serialization), or
+     * the raw object parsed again when {@code structured.json} is missing.
+     */
+    private Structured structured(TenantId tenantId, String docId, DocumentRow row) {
+        Optional<byte[]> stored = ParseStage.readStructuredBytes(tenantId, docId, context);
+        if (stored.isPresent()) {
+            return new Structured(
+                    CanonicalDocumentJson.read(new String(stored.get(), StandardCharsets.UTF_8)),
+                    StageContext.sha256(stored.get()));
+        }
+        CanonicalDocument document = switch (ParseStage.parse(tenantId, row, parser, limits, context)) {
+            case ParseOutcome.Parsed parsed -> parsed.document();
+            case ParseOutcome.Failed failed ->
+                throw new FrostbyteException(
+                        ErrorCode.POLICY_FAILED, "the document no longer parses (" + failed.code() + ")");
+        };
+        return new Structured(
+                document,
+                StageContext.sha256(CanonicalDocumentJson.write(document).getBytes(StandardCharsets.UTF_8)));
+    }
+
     private void blocked(Job job, Map<String, Long> typeCounts, String structuredSha, long started) {
         context.store()
                 .status(
@@ -491,6 +518,26 @@ public final class PolicyStage implements JobHandler {
     /** A score as an exact decimal string (scores never enter canonical JSON as floating point). */
     static String score(double value) {
         return String.format(Locale.ROOT, "%.3f", value);
+    }
+
+    /**
+     * The chunk lineage of spec/03 §3.6 as canonical JSON: {@code raw_sha256, parser_version, chunker_version,
+     * chunker_params, policy_version, config_version}.
+     */
+    static String lineage(CanonicalDocument document, ChunkingParameters parameters, int configVersion) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("max", parameters.maxChars());
+        params.put("new_after", parameters.newAfterChars());
+        params.put("combine_under", parameters.combineUnderChars());
+        params.put("overlap", parameters.overlapChars());
+        Map<String, Object> lineage = new LinkedHashMap<>();
+        lineage.put("raw_sha256", document.lineage().rawSha256());
+        lineage.put("parser_version", document.lineage().parserVersion());
+        lineage.put("chunker_version", Chunker.VERSION);
+        lineage.put("chunker_params", params);
+        lineage.put("policy_version", VERSION);
+        lineage.put("config_version", configVersion);
+        return CanonicalJson.write(lineage);
     }
 
     private static String passedText(List<Chunk> chunks, List<InjectionVerdict> verdicts) {

@@ -61,7 +61,6 @@ import java.util.UUID;
  * or the answer. The proof names its audit event, whose id is allocated before signing.
  */
 public final class SearchService {
-    private final EmbeddingModel model;
     private final VectorIndex index;
     private final PostgresDocumentStore store;
     private final PostgresTenantDocuments documents;
@@ -70,11 +69,10 @@ public final class SearchService {
     private final Signer signer;
     private final AnswerModel answerer;
     private final Clock clock;
-    private final String indexVersion;
+    private final io.frostbyte.server.index.IndexGenerations generations;
     private final Uuid7 ids;
 
     public SearchService(
-            EmbeddingModel model,
             VectorIndex index,
             PostgresDocumentStore store,
             PostgresTenantDocuments documents,
@@ -83,8 +81,7 @@ public final class SearchService {
             Signer signer,
             AnswerModel answerer,
             Clock clock,
-            String indexVersion) {
-        this.model = requireNonNull(model, "model is null");
+            io.frostbyte.server.index.IndexGenerations generations) {
         this.index = requireNonNull(index, "index is null");
         this.store = requireNonNull(store, "store is null");
         this.documents = requireNonNull(documents, "documents is null");
@@ -93,7 +90,7 @@ public final class SearchService {
         this.signer = requireNonNull(signer, "signer is null");
         this.answerer = requireNonNull(answerer, "answerer is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.indexVersion = requireNonNull(indexVersion, "indexVersion is null");
+        this.generations = requireNonNull(generations, "generations is null");
         this.ids = new Uuid7(clock);
     }
 
@@ -111,7 +108,10 @@ public final class SearchService {
         UUID queryId = ids.next();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String querySha = sha256(query.queryText());
-        IndexNamespace namespace = IndexNamespace.first(tenantId);
+        io.frostbyte.server.index.ActiveGeneration active = generations.current(tenantId);
+        EmbeddingModel model = active.model();
+        String indexVersion = active.indexVersion();
+        IndexNamespace namespace = active.namespace();
         List<SearchHit> hits = List.of();
         float[] queryVector = null;
         try {
@@ -148,7 +148,7 @@ public final class SearchService {
         Map<String, String> embeddedWith = store.embedModels(
                 tenantId, hits.stream().map(SearchHit::chunkId).toList());
         String running = model.modelId() + "@" + model.version();
-        boolean mismatch = false;
+        boolean mismatch = !active.modelMatches();
         int rank = 0;
         for (SearchHit hit : hits) {
             ChunkRow row = rows.get(hit.chunkId());

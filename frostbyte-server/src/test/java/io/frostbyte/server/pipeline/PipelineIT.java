@@ -212,6 +212,87 @@ class PipelineIT {
                 .doesNotContain("john.smith@vendor.example")
                 .doesNotContain("123-45-6789");
         assertThat(customerChunks.get(0).vectorSha256()).isPresent();
+        int configVersion = api.get("/api/v1/admin/tenants/pipeline-co", admin)
+                .json()
+                .path("data")
+                .path("config_version")
+                .asInt();
+        assertThat(configVersion).isPositive();
+        String rawSha = java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(pii));
+        for (var chunk : customerChunks) {
+            var enrichment = chunk.enrichment();
+            assertThat(enrichment.configVersion()).contains(configVersion);
+            // canonical JSON (RFC 8785): keys sorted, no spaces
+            assertThat(enrichment.lineageJson().orElseThrow())
+                    .startsWith("{\"chunker_params\":{\"combine_under\":400,\"max\":1500,\"new_after\":1200,"
+                            + "\"overlap\":0},\"chunker_version\":\"fb-chunker/1.0.0\",\"config_version\":"
+                            + configVersion + ",\"parser_version\":\"")
+                    .endsWith("\",\"policy_version\":\"fb-policy/1.0.0\",\"raw_sha256\":\"" + rawSha + "\"}");
+            assertThat(enrichment.injectionAction()).isEqualTo("pass");
+            assertThat(enrichment.classificationStatus()).isPresent();
+            assertThat(enrichment.classifierVersion().orElseThrow()).startsWith("fb-cls/1.0.0+rules-1+proto-1:");
+            assertThat(enrichment.humanOverride()).isFalse();
+            assertThat(enrichment.headingLevel())
+                    .isEqualTo(enrichment.sectionPath().isEmpty() ? 0 : 1);
+            assertThat(enrichment.headerRepeated()).isFalse();
+            assertThat(enrichment.oversize()).isFalse();
+        }
+        var piiChunk = customerChunks.stream()
+                .filter(c -> c.text().contains("[REDACTED:SSN]"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(piiChunk.enrichment().piiScanResult()).isEqualTo("redacted");
+        assertThat(piiChunk.piiAction()).isEqualTo("redacted");
+        assertThat(piiChunk.piiTypes().split(",")).contains("EMAIL", "SSN").doesNotContain("NAME");
+
+        JsonNode served = api.get("/api/v1/query/pipeline-co/chunk/" + piiChunk.chunkId(), token)
+                .json()
+                .path("data");
+        assertThat(served.path("chunk_id").asText()).isEqualTo(piiChunk.chunkId());
+        assertThat(served.path("doc_id").asText()).isEqualTo(customerDoc);
+        assertThat(served.path("tenant_id").asText()).isEqualTo("pipeline-co");
+        assertThat(served.path("text").asText()).isEqualTo(piiChunk.text());
+        assertThat(served.path("text_sha256").asText()).isEqualTo(piiChunk.textSha256());
+        assertThat(served.path("offsets").path("start_char").asInt()).isEqualTo(piiChunk.startChar());
+        assertThat(served.path("offsets").path("end_char").asInt()).isEqualTo(piiChunk.endChar());
+        assertThat(served.path("offsets").path("page").asInt()).isEqualTo(1);
+        assertThat(served.path("offsets").path("page_end").asInt()).isEqualTo(1);
+        assertThat(served.path("section_path").isArray()).isTrue();
+        assertThat(served.path("heading_level").isInt()).isTrue();
+        assertThat(served.path("header_repeated").asBoolean(true)).isFalse();
+        assertThat(served.path("oversize").asBoolean(true)).isFalse();
+        JsonNode metadata = served.path("metadata");
+        assertThat(metadata.path("pii_scan_result").asText()).isEqualTo("redacted");
+        assertThat(metadata.path("pii_action_taken").asText()).isEqualTo("redacted");
+        assertThat(metadata.path("pii_types_found").toString())
+                .contains("\"EMAIL\"")
+                .contains("\"SSN\"");
+        assertThat(metadata.path("classification").asText()).isNotBlank();
+        assertThat(metadata.path("classification_confidence").isNumber()).isTrue();
+        assertThat(metadata.path("classification_status").asText()).isIn("final", "pending_review");
+        assertThat(metadata.path("classifier_version").asText()).startsWith("fb-cls/1.0.0");
+        assertThat(metadata.path("human_override").isBoolean()).isTrue();
+        assertThat(metadata.path("injection_score").isNumber()).isTrue();
+        assertThat(metadata.path("injection_patterns_matched").isArray()).isTrue();
+        assertThat(metadata.path("injection_action_taken").asText()).isEqualTo("pass");
+        assertThat(served.path("ingested_at").asText()).isNotBlank();
+        JsonNode lineage = served.path("lineage");
+        assertThat(lineage.path("raw_sha256").asText()).isEqualTo(rawSha);
+        assertThat(lineage.path("parser_version").asText()).isNotBlank();
+        assertThat(lineage.path("chunker_version").asText()).isEqualTo("fb-chunker/1.0.0");
+        assertThat(lineage.path("chunker_params").path("max").asInt()).isEqualTo(1500);
+        assertThat(lineage.path("chunker_params").path("new_after").asInt()).isEqualTo(1200);
+        assertThat(lineage.path("chunker_params").path("combine_under").asInt()).isEqualTo(400);
+        assertThat(lineage.path("chunker_params").path("overlap").asInt()).isZero();
+        assertThat(lineage.path("policy_version").asText()).isEqualTo("fb-policy/1.0.0");
+        assertThat(lineage.path("config_version").asInt()).isEqualTo(configVersion);
+        assertThat(served.path("status").asText()).isEqualTo("indexed");
+        assertThat(served.path("embed_model").asText()).isNotBlank();
+        assertThat(served.path("embed_dimensions").asInt()).isPositive();
+        assertThat(served.path("vector_sha256").asText()).hasSize(64);
+        assertThat(served.path("index_version").asText()).isNotBlank();
+        assertThat(served.path("indexed_at").asText()).isNotBlank();
         assertThat(Files.exists(dataDir.resolve("tenants/pipeline-co/objects/redactions/" + customerDoc + ".json")))
                 .isTrue();
         assertThat(Files.exists(
@@ -425,6 +506,19 @@ class PipelineIT {
                 .path("data");
         assertThat(document.path("classification").asText()).isEqualTo("legal_filing");
         assertThat(document.path("classification_status").asText()).isEqualTo("final");
+        for (JsonNode listed : document.path("chunks")) {
+            JsonNode metadata = api.get(
+                            "/api/v1/query/pipeline-co/chunk/"
+                                    + listed.path("chunk_id").asText(),
+                            token)
+                    .json()
+                    .path("data")
+                    .path("metadata");
+            assertThat(metadata.path("classification").asText()).isEqualTo("legal_filing");
+            assertThat(metadata.path("classification_confidence").asDouble()).isEqualTo(1.0);
+            assertThat(metadata.path("classification_status").asText()).isEqualTo("final");
+            assertThat(metadata.path("human_override").asBoolean()).isTrue();
+        }
         JsonNode filtered = api.postJson(
                         "/api/v1/query/pipeline-co/search",
                         token,
@@ -543,8 +637,10 @@ class PipelineIT {
                         .orElse("")
                         .equals("ACTIVE"));
         node.tenantCache().refresh();
-        // the tenant's index was created for another profile: 16 dimensions, the model gives 384
-        node.vectorIndex().create(io.frostbyte.core.index.IndexNamespace.first(halted), 16);
+        // the tenant's index is replaced by one made for another profile: 16 dimensions, the model gives 384
+        io.frostbyte.core.index.IndexNamespace namespace = io.frostbyte.core.index.IndexNamespace.first(halted);
+        node.vectorIndex().drop(namespace);
+        node.vectorIndex().create(namespace, 16);
         long epoch = node.registry().find(halted).orElseThrow().keyEpoch();
         String token = node.tokens()
                 .issue("dana", halted, Role.TENANT_ADMIN, EnumSet.of(Scope.INGEST), Duration.ofHours(1), epoch)
