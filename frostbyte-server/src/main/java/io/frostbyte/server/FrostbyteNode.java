@@ -126,9 +126,15 @@ public final class FrostbyteNode implements AutoCloseable {
     private final AuditVerifier auditVerifier;
     private final AuditCheckpointer checkpointer;
     private final io.frostbyte.core.index.VectorIndex index;
+    private final ObjectStore objects;
+    private final TenantDatabases tenantDatabases;
+    private final io.frostbyte.server.index.IndexGenerations generations;
 
     private FrostbyteNode(Builder b) {
         this.index = b.index;
+        this.objects = b.objects;
+        this.tenantDatabases = b.tenantDatabases;
+        this.generations = b.generations;
         this.config = b.config;
         this.closeables = b.closeables;
         this.api = b.api;
@@ -805,6 +811,21 @@ public final class FrostbyteNode implements AutoCloseable {
     }
 
     /** This node's vector index (for operations and tests). */
+    /** The tenants' object store (envelope-encrypted). */
+    public ObjectStore objects() {
+        return objects;
+    }
+
+    /** The tenant databases' connection pools. */
+    public TenantDatabases tenantDatabases() {
+        return tenantDatabases;
+    }
+
+    /** Each tenant's current index generation and its embedding model. */
+    public io.frostbyte.server.index.IndexGenerations indexGenerations() {
+        return generations;
+    }
+
     public io.frostbyte.core.index.VectorIndex vectorIndex() {
         return index;
     }

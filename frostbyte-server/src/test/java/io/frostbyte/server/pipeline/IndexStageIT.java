@@ -131,6 +131,146 @@ class IndexStageIT {
         }
     }
 
+    @Test
+    void an_index_write_that_fails_verification_is_rolled_back_in_both_stores_and_its_last_attempt_records_the_failure()
+            throws Exception {
+        String token = token();
+        byte[] text = ("Boiler inspection notes\n\nThe boiler in the east wing was inspected in May. Valves were"
+                        + " tightened and the pressure gauge was recalibrated.\n")
+                .getBytes(UTF_8);
+        String docId = indexedDocument(token, "batch-rollback", "boiler", "boiler.txt", text);
+        List<String> chunkIds = chunkIds(token, docId);
+        IndexNamespace namespace = IndexNamespace.first(TENANT);
+        assertThat(node.vectorIndex().fetch(namespace, chunkIds)).hasSize(chunkIds.size());
+        String structuredSha = api.get("/api/v1/query/same-text-co/document/" + docId, token)
+                .json()
+                .path("data")
+                .path("lineage")
+                .path("structured_sha256")
+                .asText();
+        assertThat(structuredSha).hasSize(64);
+        var dataSource = node.database().database().dataSource();
+        StageContext context = new StageContext(
+                node.objects(),
+                new io.frostbyte.postgres.PostgresTenantDocuments(node.tenantDatabases()),
+                new io.frostbyte.postgres.PostgresDocumentStore(node.tenantDatabases()),
+                new io.frostbyte.postgres.PostgresBatches(dataSource, Clock.systemUTC()),
+                node.auditLog(),
+                node.jobs(),
+                node.database().database(),
+                node.lifecycle()::find,
+                Clock.systemUTC(),
+                "test");
+        // the real index, except that reading back loses the first point: a partial write as verification sees it
+        io.frostbyte.core.index.VectorIndex losing = new LosingIndex(node.vectorIndex());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            IndexStage stage = new IndexStage(context, losing, node.indexGenerations(), new CpuWork(pool));
+            io.frostbyte.core.job.Job job = new io.frostbyte.core.job.Job(
+                    java.util.UUID.randomUUID(),
+                    TENANT,
+                    io.frostbyte.core.job.Stage.INDEX,
+                    "document",
+                    docId,
+                    "index:rollback-test",
+                    Map.of("structured_sha256", structuredSha),
+                    io.frostbyte.core.job.Stage.INDEX.maxAttempts(),
+                    "index-stage-it",
+                    java.time.Instant.now().plusSeconds(300),
+                    java.time.Instant.now());
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> stage.handle(job))
+                    .isInstanceOf(io.frostbyte.core.FrostbyteException.class)
+                    .extracting(e -> ((io.frostbyte.core.FrostbyteException) e).code())
+                    .isEqualTo(io.frostbyte.core.ErrorCode.INDEX_FAILED);
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(node.vectorIndex().fetch(namespace, chunkIds)).isEmpty();
+        JsonNode document = api.get("/api/v1/query/same-text-co/document/" + docId, token)
+                .json()
+                .path("data");
+        assertThat(document.path("status").asText()).isEqualTo("embedded");
+        assertThat(document.path("indexed_at").isNull()).isTrue();
+        assertThat(document.path("chunks")).isEmpty();
+        // (the batch finished before this replayed job ran, so its files keep their final status; a real index job
+        // runs while the batch is open and fails the file there)
+        try (Connection control = node.database().database().dataSource().getConnection()) {
+            assertThat(eventCount(control, docId, "EMBEDDING_FAILED")).isEqualTo(1);
+            try (PreparedStatement select = control.prepareStatement(
+                    "SELECT details->>'stage', details->>'error_code'"
+                            + " FROM audit_events WHERE tenant_id = ? AND resource_id = ? AND event_type = 'EMBEDDING_FAILED'")) {
+                select.setString(1, TENANT.value());
+                select.setString(2, docId);
+                try (ResultSet rows = select.executeQuery()) {
+                    assertThat(rows.next()).isTrue();
+                    assertThat(rows.getString(1)).isEqualTo("index");
+                    assertThat(rows.getString(2)).isEqualTo("INDEX_FAILED");
+                }
+            }
+        }
+    }
+
+    /** The real index whose fetch loses the first point asked for. */
+    private record LosingIndex(io.frostbyte.core.index.VectorIndex real)
+            implements io.frostbyte.core.index.VectorIndex {
+        @Override
+        public void create(IndexNamespace namespace, int dimension) {
+            real.create(namespace, dimension);
+        }
+
+        @Override
+        public boolean exists(IndexNamespace namespace) {
+            return real.exists(namespace);
+        }
+
+        @Override
+        public java.util.OptionalInt dimension(IndexNamespace namespace) {
+            return real.dimension(namespace);
+        }
+
+        @Override
+        public void upsert(IndexNamespace namespace, List<io.frostbyte.core.index.IndexPoint> points) {
+            real.upsert(namespace, points);
+        }
+
+        @Override
+        public void deleteDocument(IndexNamespace namespace, io.frostbyte.core.document.DocId docId) {
+            real.deleteDocument(namespace, docId);
+        }
+
+        @Override
+        public void replaceDocument(
+                IndexNamespace namespace,
+                io.frostbyte.core.document.DocId docId,
+                List<io.frostbyte.core.index.IndexPoint> points) {
+            real.replaceDocument(namespace, docId, points);
+        }
+
+        @Override
+        public List<StoredPoint> fetch(IndexNamespace namespace, List<String> chunkIds) {
+            List<StoredPoint> points = real.fetch(namespace, chunkIds);
+            return points.isEmpty() ? points : points.subList(1, points.size());
+        }
+
+        @Override
+        public List<io.frostbyte.core.index.SearchHit> search(
+                IndexNamespace namespace, io.frostbyte.core.index.SearchRequest request) {
+            return real.search(namespace, request);
+        }
+
+        @Override
+        public long count(IndexNamespace namespace) {
+            return real.count(namespace);
+        }
+
+        @Override
+        public void drop(IndexNamespace namespace) {
+            real.drop(namespace);
+        }
+    }
+
     private String indexedDocument(String token, String batchId, String fileId, String name, byte[] content)
             throws Exception {
         ManifestJson manifest = new ManifestJson(batchId, TENANT.value()).add(fileId, name, "text/plain", content);
