@@ -140,7 +140,7 @@ final class BenchNode {
         }
     }
 
-    /** The {@code data} of {@code GET /api/v1/ingest/{tenant}/batch/{batch_id}}. */
+    /** The {@code data} of {@code GET /api/v1/ingest/{tenant}/batch/{batch_id}}, waiting out 429s as Retry-After says. */
     static JsonNode batch(HttpClient http, URI base, String token, TenantId tenant, String batchId) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(
                         base.resolve("/api/v1/ingest/" + tenant.value() + "/batch/" + batchId))
@@ -149,6 +149,12 @@ final class BenchNode {
                 .GET()
                 .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        for (int tries = 0; response.statusCode() == 429 && tries < 30; tries++) {
+            // the ingest routes are rate limited per tenant; wait as told and ask again
+            long seconds = response.headers().firstValueAsLong("Retry-After").orElse(1L);
+            Thread.sleep(Duration.ofSeconds(Math.max(1L, Math.min(seconds, 60L))));
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        }
         if (response.statusCode() != 200) {
             throw new IllegalStateException("batch status failed with " + response.statusCode());
         }

@@ -1,27 +1,18 @@
 package io.frostbyte.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.frostbyte.bench.BenchNode.Upload;
 import io.frostbyte.core.TenantId;
 import io.frostbyte.core.auth.Role;
 import io.frostbyte.core.auth.Scope;
 import io.frostbyte.core.intake.IntakeType;
 import io.frostbyte.core.intake.MimeSniffer;
 import io.frostbyte.core.intake.Sniffed;
-import io.frostbyte.core.tenant.TenantRegistration;
-import io.frostbyte.core.tenant.TenantState;
 import io.frostbyte.core.tenant.Tier;
-import io.frostbyte.crypto.FileMasterKey;
-import io.frostbyte.crypto.MasterKeySecretSealer;
 import io.frostbyte.embed.onnx.OnnxEmbeddingModel;
 import io.frostbyte.postgres.ChunkRow;
 import io.frostbyte.postgres.PostgresDocumentStore;
-import io.frostbyte.postgres.TenantDatabases;
 import io.frostbyte.server.FrostbyteNode;
-import io.frostbyte.server.config.ConfigLoader;
-import io.frostbyte.server.config.FrostbyteConfig;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,25 +21,19 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -69,7 +54,6 @@ import java.util.stream.Stream;
  */
 final class E2eSuite implements BenchSuite {
     private static final TenantId TENANT = TenantId.of("bench-e2e");
-    private static final String BOUNDARY = "----frostbyte-bench-e2e-boundary";
     private static final double MB = 1024.0 * 1024.0;
     /** Documents per uploaded batch. */
     private static final int BATCH_FILES = 100;
@@ -87,8 +71,6 @@ final class E2eSuite implements BenchSuite {
             "embed", "DOCUMENT_EMBEDDED",
             "index", "INDEX_WRITTEN");
 
-    private final ObjectMapper mapper = new ObjectMapper();
-
     @Override
     public String name() {
         return "e2e";
@@ -103,14 +85,7 @@ final class E2eSuite implements BenchSuite {
     @Override
     public List<Figure> run(BenchOptions options) throws Exception {
         List<Upload> documents = documents(corpus(), options.scaled(DOCUMENTS));
-        Path dataDir = Files.createDirectories(options.workDir().resolve("e2e-node"));
-        FrostbyteConfig config = FrostbyteConfig.from(ConfigLoader.load(
-                Optional.empty(),
-                Map.of(
-                        "FROSTBYTE_DATA_DIR", dataDir.toString(),
-                        "FROSTBYTE_SERVER__PORT", "0",
-                        "FROSTBYTE_MALWARE__CLAMD_PORT", "1")));
-        try (FrostbyteNode node = FrostbyteNode.start(config, Clock.systemUTC(), Map.of())) {
+        try (FrostbyteNode node = BenchNode.start(options.workDir().resolve("e2e-node"))) {
             String token = provision(node);
             URI base = node.url().orElseThrow();
             HttpClient http = HttpClient.newHttpClient();
@@ -306,7 +281,9 @@ final class E2eSuite implements BenchSuite {
                 continue;
             }
             byte[] bytes = Files.readAllBytes(path);
-            if (bytes.length == 0 || !sniffs(sniffer, bytes, extension, type.get()) || !seen.add(sha256(bytes))) {
+            if (bytes.length == 0
+                    || !sniffs(sniffer, bytes, extension, type.get())
+                    || !seen.add(BenchNode.sha256(bytes))) {
                 continue;
             }
             Upload upload = new Upload("f" + distinct.size(), filename, bytes);
@@ -331,7 +308,7 @@ final class E2eSuite implements BenchSuite {
                 out.writeBytes(((last == '\n' ? "" : "\n") + line + "\n").getBytes(StandardCharsets.UTF_8));
                 byte[] bytes = out.toByteArray();
                 IntakeType type = extension.equals("csv") ? IntakeType.CSV : IntakeType.TXT;
-                if (sniffs(sniffer, bytes, extension, type) && seen.add(sha256(bytes))) {
+                if (sniffs(sniffer, bytes, extension, type) && seen.add(BenchNode.sha256(bytes))) {
                     all.add(new Upload("v" + round + "-" + original.id(), original.filename(), bytes));
                 }
             }
@@ -349,88 +326,38 @@ final class E2eSuite implements BenchSuite {
         }
     }
 
-    private String provision(FrostbyteNode node) throws Exception {
-        node.lifecycle()
-                .create(
-                        new TenantRegistration(
-                                Optional.of(TENANT),
-                                "Bench e2e",
-                                "ops@example.com",
-                                Tier.STANDARD,
-                                Map.of(
-                                        "pii_policy",
-                                        "redact",
-                                        "pii_types",
-                                        List.of(
-                                                "SSN",
-                                                "DOB",
-                                                "EMAIL",
-                                                "PHONE",
-                                                "FINANCIAL_ACCOUNT",
-                                                "PASSPORT",
-                                                "DRIVERS_LICENSE",
-                                                "MEDICAL_RECORD",
-                                                "NAME"),
-                                        "max_batch_size",
-                                        BATCH_FILES)),
-                        "system");
-        node.lifecycle().provision(TENANT, "system", Optional.empty());
-        Instant deadline = Instant.now().plusSeconds(120);
-        while (node.lifecycle().find(TENANT).orElseThrow().state() != TenantState.ACTIVE) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("bench tenant was not provisioned");
-            }
-            Thread.sleep(200);
-        }
-        node.tenantCache().refresh();
-        long epoch = node.registry().find(TENANT).orElseThrow().keyEpoch();
-        return node.tokens()
-                .issue(
-                        "bench",
-                        TENANT,
-                        Role.TENANT_ADMIN,
-                        EnumSet.of(Scope.INGEST, Scope.QUERY),
-                        Duration.ofHours(4),
-                        epoch)
-                .token();
+    private static String provision(FrostbyteNode node) throws Exception {
+        return BenchNode.provision(
+                node,
+                TENANT,
+                Tier.STANDARD,
+                Map.of(
+                        "pii_policy",
+                        "redact",
+                        "pii_types",
+                        List.of(
+                                "SSN",
+                                "DOB",
+                                "EMAIL",
+                                "PHONE",
+                                "FINANCIAL_ACCOUNT",
+                                "PASSPORT",
+                                "DRIVERS_LICENSE",
+                                "MEDICAL_RECORD",
+                                "NAME"),
+                        "max_batch_size",
+                        BATCH_FILES),
+                Role.TENANT_ADMIN,
+                EnumSet.of(Scope.INGEST, Scope.QUERY));
     }
 
-    private void upload(HttpClient http, URI base, String token, String batchId, List<Upload> files) throws Exception {
-        ObjectNode manifest = mapper.createObjectNode();
-        manifest.put("batch_id", batchId);
-        manifest.put("tenant_id", TENANT.value());
-        manifest.put("file_count", files.size());
-        ArrayNode entries = manifest.putArray("files");
-        for (Upload file : files) {
-            entries.addObject()
-                    .put("file_id", file.id())
-                    .put("filename", file.filename())
-                    .put("mime_type", IntakeType.NO_CLAIM)
-                    .put("size_bytes", file.bytes().length)
-                    .put("sha256", sha256(file.bytes()));
-        }
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"manifest\"\r\n"
-                        + "Content-Type: application/json\r\n\r\n" + mapper.writeValueAsString(manifest) + "\r\n")
-                .getBytes(StandardCharsets.UTF_8));
-        for (Upload file : files) {
-            body.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\""
-                            + file.filename() + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-                    .getBytes(StandardCharsets.UTF_8));
-            body.writeBytes(file.bytes());
-            body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
-        }
-        body.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(base.resolve("/api/v1/ingest/" + TENANT.value() + "/batch"))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-                .timeout(Duration.ofMinutes(10))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-                .build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 202) {
-            throw new IllegalStateException("upload failed with " + response.statusCode() + ": " + response.body());
-        }
+    private static void upload(HttpClient http, URI base, String token, String batchId, List<Upload> files)
+            throws Exception {
+        BenchNode.upload(http, base, token, TENANT, batchId, files);
+    }
+
+    private static JsonNode batch(HttpClient http, URI base, String token, String batchId) throws Exception {
+        return BenchNode.batch(http, base, token, TENANT, batchId);
     }
 
     /**
@@ -474,34 +401,9 @@ final class E2eSuite implements BenchSuite {
         }
     }
 
-    private JsonNode batch(HttpClient http, URI base, String token, String batchId) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(
-                        base.resolve("/api/v1/ingest/" + TENANT.value() + "/batch/" + batchId))
-                .header("Authorization", "Bearer " + token)
-                .timeout(Duration.ofMinutes(1))
-                .GET()
-                .build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        for (int tries = 0; response.statusCode() == 429 && tries < 30; tries++) {
-            // the status route is rate limited per tenant; wait as told and ask again
-            long seconds = response.headers().firstValueAsLong("Retry-After").orElse(1L);
-            Thread.sleep(Duration.ofSeconds(Math.max(1L, Math.min(seconds, 60L))));
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        }
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("batch status failed with " + response.statusCode());
-        }
-        return mapper.readTree(response.body()).path("data");
-    }
-
     /** The texts the embed stage embedded: every indexed document's chunks that are not quarantined. */
     private static List<String> chunkTexts(FrostbyteNode node, List<String> docIds) {
-        PostgresDocumentStore store = new PostgresDocumentStore(new TenantDatabases(
-                node.database().database().dataSource(),
-                node.database().serverUrl(),
-                new MasterKeySecretSealer(
-                        FileMasterKey.loadOrCreate(node.config().keys().masterKeyFile())),
-                1));
+        PostgresDocumentStore store = new PostgresDocumentStore(node.tenantDatabases());
         List<String> texts = new ArrayList<>();
         for (String docId : docIds) {
             for (ChunkRow chunk : store.chunks(TENANT, docId)) {
@@ -584,15 +486,4 @@ final class E2eSuite implements BenchSuite {
         }
         return peak;
     }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** One file to upload. */
-    record Upload(String id, String filename, byte[] bytes) {}
 }
