@@ -59,31 +59,37 @@ public interface VectorIndex {
      * it in one commit, so readers never see the document without points; this default deletes, then upserts.
      */
     default void replaceDocument(IndexNamespace namespace, DocId docId, List<IndexPoint> points) {
+        OptionalInt dimension = dimension(namespace);
+        if (dimension.isEmpty()) {
+            throw new io.frostbyte.core.FrostbyteException(
+                    io.frostbyte.core.ErrorCode.RESOURCE_NOT_FOUND, "no vector index " + namespace);
+        }
+        requireReplacement(docId, points, dimension.getAsInt());
+        deleteDocument(namespace, docId);
+        if (!points.isEmpty()) {
+            upsert(namespace, points);
+        }
+    }
+
+    /**
+     * Checks a {@link #replaceDocument} call before anything changes: at most {@link #MAX_BATCH} points, all of
+     * {@code docId}, every vector usable at {@code dimension}.
+     */
+    static void requireReplacement(DocId docId, List<IndexPoint> points, int dimension) {
         java.util.Objects.requireNonNull(docId, "docId is null");
         java.util.Objects.requireNonNull(points, "points is null");
+        if (points.size() > MAX_BATCH) {
+            throw new io.frostbyte.core.FrostbyteException(
+                    io.frostbyte.core.ErrorCode.VALIDATION_ERROR,
+                    "replace takes 0 to " + MAX_BATCH + " points, got " + points.size());
+        }
         for (IndexPoint point : points) {
             if (!point.docId().equals(docId)) {
                 throw new io.frostbyte.core.FrostbyteException(
                         io.frostbyte.core.ErrorCode.VALIDATION_ERROR,
                         "a point of another document: " + point.chunkId());
             }
-        }
-        if (points.size() > MAX_BATCH) {
-            throw new io.frostbyte.core.FrostbyteException(
-                    io.frostbyte.core.ErrorCode.VALIDATION_ERROR,
-                    "replace takes 0 to " + MAX_BATCH + " points, got " + points.size());
-        }
-        OptionalInt dimension = dimension(namespace);
-        if (dimension.isEmpty()) {
-            throw new io.frostbyte.core.FrostbyteException(
-                    io.frostbyte.core.ErrorCode.RESOURCE_NOT_FOUND, "no vector index " + namespace);
-        }
-        for (IndexPoint point : points) {
-            io.frostbyte.core.embed.Vectors.requireUsable(point.vector(), dimension.getAsInt());
-        }
-        deleteDocument(namespace, docId);
-        if (!points.isEmpty()) {
-            upsert(namespace, points);
+            io.frostbyte.core.embed.Vectors.requireUsable(point.vector(), dimension);
         }
     }
 

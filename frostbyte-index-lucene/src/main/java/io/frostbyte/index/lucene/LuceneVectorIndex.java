@@ -277,20 +277,8 @@ public final class LuceneVectorIndex implements VectorIndex, AutoCloseable {
     /** Deletes the document's points and adds {@code points} in one commit: readers see the old set or the new one. */
     @Override
     public void replaceDocument(IndexNamespace namespace, DocId docId, List<IndexPoint> points) {
-        requireNonNull(docId, "docId is null");
-        requireNonNull(points, "points is null");
-        if (points.size() > MAX_BATCH) {
-            throw new FrostbyteException(
-                    ErrorCode.VALIDATION_ERROR, "replace takes 0 to " + MAX_BATCH + " points, got " + points.size());
-        }
         Handle handle = handle(namespace);
-        for (IndexPoint point : points) {
-            if (!point.docId().equals(docId)) {
-                throw new FrostbyteException(
-                        ErrorCode.VALIDATION_ERROR, "a point of another document: " + point.chunkId());
-            }
-            Vectors.requireUsable(point.vector(), handle.dimension());
-        }
+        VectorIndex.requireReplacement(docId, points, handle.dimension());
         write(namespace, handle, writer -> {
             writer.deleteDocuments(new Term(DOC_ID, docId.value()));
             for (IndexPoint point : points) {
