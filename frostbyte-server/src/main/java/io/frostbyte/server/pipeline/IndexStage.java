@@ -22,7 +22,6 @@ import io.frostbyte.postgres.PostgresTenantDocuments.DocumentRow;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -178,7 +177,7 @@ public final class IndexStage implements JobHandler {
             return; // a job enqueued before the hash travelled with it; the policy stage checked it already
         }
         ObjectKey key = ObjectKey.normalized(docId);
-        MessageDigest digest = sha256();
+        MessageDigest digest = StageContext.sha256Digest();
         try (InputStream in = context.objects().get(tenantId, key)) {
             byte[] buffer = new byte[64 * 1024];
             for (int n; (n = in.read(buffer)) > 0; ) {
@@ -229,13 +228,5 @@ public final class IndexStage implements JobHandler {
             });
         }
         return retriable ? e : new FrostbyteException(ErrorCode.INDEX_FAILED, "index write failed", e);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing", e);
-        }
     }
 }
