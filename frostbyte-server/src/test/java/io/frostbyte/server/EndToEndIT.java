@@ -15,8 +15,6 @@ import io.frostbyte.postgres.TestDatabase;
 import io.frostbyte.server.cli.FrostbyteCommand;
 import io.frostbyte.server.cli.IngestCommand;
 import io.frostbyte.server.cli.ReportCommand;
-import io.frostbyte.server.config.ConfigLoader;
-import io.frostbyte.server.config.FrostbyteConfig;
 import io.frostbyte.server.http.Json;
 import io.frostbyte.server.intake.ManifestJson;
 import io.frostbyte.server.intake.Multipart;
@@ -26,7 +24,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -34,7 +31,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,43 +88,22 @@ class EndToEndIT {
     static void start() throws Exception {
         db = PostgresTestSupport.freshDatabase();
         clamd = ClamdProcess.start();
-        FrostbyteConfig config = FrostbyteConfig.from(ConfigLoader.load(
-                Optional.empty(),
+        node = TestNodes.start(
+                dataDir,
+                db,
                 Map.of(
-                        "FROSTBYTE_DATA_DIR", dataDir.toString(),
-                        "FROSTBYTE_SERVER__PORT", "0",
-                        "FROSTBYTE_DB__URL", db.url().url(),
                         "FROSTBYTE_MALWARE__CLAMD_HOST", "127.0.0.1",
                         "FROSTBYTE_MALWARE__CLAMD_PORT", Integer.toString(clamd.port()),
                         "FROSTBYTE_MALWARE__REQUIRED", "true",
-                        "FROSTBYTE_MALWARE__STREAM_MAX_MB", "1")));
-        node = FrostbyteNode.start(config, Clock.systemUTC(), Map.of());
+                        "FROSTBYTE_MALWARE__STREAM_MAX_MB", "1"));
         api = new ApiClient(node.url().orElseThrow());
-        String admin = Files.readString(node.adminTokenFile()).strip();
-        ApiClient.Response created = api.postJson(
-                "/api/v1/admin/tenants",
-                admin,
+        TestNodes.createTenant(
+                node,
+                api,
+                TENANT,
                 "{\"tenant_id\":\"vendor-e2e\",\"tenant_name\":\"Vendor E2E\",\"contact_email\":\"ops@example.com\","
                         + "\"tier\":\"standard\",\"config\":{\"pii_types\":[\"SSN\",\"EMAIL\",\"PHONE\"]}}");
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-        await().atMost(Duration.ofSeconds(60))
-                .until(() -> api.get("/api/v1/admin/tenants/vendor-e2e", admin)
-                        .json()
-                        .path("data")
-                        .path("state")
-                        .asText()
-                        .equals("ACTIVE"));
-        node.tenantCache().refresh();
-        long epoch = node.registry().find(TENANT).orElseThrow().keyEpoch();
-        token = node.tokens()
-                .issue(
-                        "dana",
-                        TENANT,
-                        Role.TENANT_ADMIN,
-                        EnumSet.of(Scope.INGEST, Scope.QUERY, Scope.AUDIT),
-                        Duration.ofHours(1),
-                        epoch)
-                .token();
+        token = TestNodes.token(node, TENANT, Role.TENANT_ADMIN, EnumSet.of(Scope.INGEST, Scope.QUERY, Scope.AUDIT));
 
         Path drop = vendorDrop();
         ingestRun = cli(

@@ -1,7 +1,6 @@
 package io.frostbyte.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.frostbyte.core.TenantId;
@@ -12,8 +11,6 @@ import io.frostbyte.postgres.TestDatabase;
 import io.frostbyte.server.cli.FrostbyteCommand;
 import io.frostbyte.server.cli.IngestCommand;
 import io.frostbyte.server.cli.ingest.IngestState;
-import io.frostbyte.server.config.ConfigLoader;
-import io.frostbyte.server.config.FrostbyteConfig;
 import io.frostbyte.server.http.Json;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -22,14 +19,11 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,38 +54,15 @@ class IngestCliIT {
     @BeforeAll
     static void start() throws Exception {
         db = PostgresTestSupport.freshDatabase();
-        FrostbyteConfig config = FrostbyteConfig.from(ConfigLoader.load(
-                Optional.empty(),
-                Map.of(
-                        "FROSTBYTE_DATA_DIR",
-                        dataDir.toString(),
-                        "FROSTBYTE_SERVER__PORT",
-                        "0",
-                        "FROSTBYTE_DB__URL",
-                        db.url().url(),
-                        "FROSTBYTE_MALWARE__CLAMD_PORT",
-                        "1")));
-        node = FrostbyteNode.start(config, Clock.systemUTC(), Map.of());
+        node = TestNodes.start(dataDir, db, Map.of());
         api = new ApiClient(node.url().orElseThrow());
-        String admin = Files.readString(node.adminTokenFile()).strip();
-        ApiClient.Response created = api.postJson(
-                "/api/v1/admin/tenants",
-                admin,
+        TestNodes.createTenant(
+                node,
+                api,
+                TENANT,
                 "{\"tenant_id\":\"ingest-co\",\"tenant_name\":\"Ingest Co\",\"contact_email\":\"ops@example.com\","
                         + "\"tier\":\"standard\"}");
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-        await().atMost(Duration.ofSeconds(60))
-                .until(() -> api.get("/api/v1/admin/tenants/ingest-co", admin)
-                        .json()
-                        .path("data")
-                        .path("state")
-                        .asText()
-                        .equals("ACTIVE"));
-        node.tenantCache().refresh();
-        long epoch = node.registry().find(TENANT).orElseThrow().keyEpoch();
-        token = node.tokens()
-                .issue("dana", TENANT, Role.TENANT_ADMIN, EnumSet.of(Scope.INGEST), Duration.ofHours(1), epoch)
-                .token();
+        token = TestNodes.token(node, TENANT, Role.TENANT_ADMIN, EnumSet.of(Scope.INGEST));
     }
 
     @AfterAll

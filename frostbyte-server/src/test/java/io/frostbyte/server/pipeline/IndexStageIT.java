@@ -16,11 +16,9 @@ import io.frostbyte.postgres.PostgresTestSupport;
 import io.frostbyte.postgres.TestDatabase;
 import io.frostbyte.server.ApiClient;
 import io.frostbyte.server.FrostbyteNode;
-import io.frostbyte.server.config.ConfigLoader;
-import io.frostbyte.server.config.FrostbyteConfig;
+import io.frostbyte.server.TestNodes;
 import io.frostbyte.server.intake.ManifestJson;
 import io.frostbyte.server.intake.Multipart;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,7 +29,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,34 +55,14 @@ class IndexStageIT {
     @BeforeAll
     static void start() throws Exception {
         db = PostgresTestSupport.freshDatabase();
-        FrostbyteConfig config = FrostbyteConfig.from(ConfigLoader.load(
-                Optional.empty(),
-                Map.of(
-                        "FROSTBYTE_DATA_DIR",
-                        dataDir.toString(),
-                        "FROSTBYTE_SERVER__PORT",
-                        "0",
-                        "FROSTBYTE_DB__URL",
-                        db.url().url(),
-                        "FROSTBYTE_MALWARE__CLAMD_PORT",
-                        "1")));
-        node = FrostbyteNode.start(config, Clock.systemUTC(), Map.of());
+        node = TestNodes.start(dataDir, db, Map.of());
         api = new ApiClient(node.url().orElseThrow());
-        String admin = Files.readString(node.adminTokenFile()).strip();
-        ApiClient.Response created = api.postJson(
-                "/api/v1/admin/tenants",
-                admin,
+        TestNodes.createTenant(
+                node,
+                api,
+                TENANT,
                 "{\"tenant_id\":\"same-text-co\",\"tenant_name\":\"Same Text Co\",\"contact_email\":\"ops@example.com\","
                         + "\"tier\":\"standard\"}");
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-        await().atMost(Duration.ofSeconds(60))
-                .until(() -> api.get("/api/v1/admin/tenants/same-text-co", admin)
-                        .json()
-                        .path("data")
-                        .path("state")
-                        .asText()
-                        .equals("ACTIVE"));
-        node.tenantCache().refresh();
     }
 
     @AfterAll
@@ -300,16 +277,7 @@ class IndexStageIT {
     }
 
     private static String token() {
-        long epoch = node.registry().find(TENANT).orElseThrow().keyEpoch();
-        return node.tokens()
-                .issue(
-                        "dana",
-                        TENANT,
-                        Role.TENANT_ADMIN,
-                        EnumSet.of(Scope.INGEST, Scope.QUERY),
-                        Duration.ofHours(1),
-                        epoch)
-                .token();
+        return TestNodes.token(node, TENANT, Role.TENANT_ADMIN, EnumSet.of(Scope.INGEST, Scope.QUERY));
     }
 
     private JsonNode embeddedDetails(Connection control, String docId) throws Exception {

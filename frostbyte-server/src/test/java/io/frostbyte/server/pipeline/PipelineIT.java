@@ -12,8 +12,7 @@ import io.frostbyte.postgres.PostgresTestSupport;
 import io.frostbyte.postgres.TestDatabase;
 import io.frostbyte.server.ApiClient;
 import io.frostbyte.server.FrostbyteNode;
-import io.frostbyte.server.config.ConfigLoader;
-import io.frostbyte.server.config.FrostbyteConfig;
+import io.frostbyte.server.TestNodes;
 import io.frostbyte.server.intake.ManifestJson;
 import io.frostbyte.server.intake.Multipart;
 import java.nio.file.Files;
@@ -21,7 +20,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -53,35 +51,16 @@ class PipelineIT {
     @BeforeAll
     static void start() throws Exception {
         db = PostgresTestSupport.freshDatabase();
-        FrostbyteConfig config = FrostbyteConfig.from(ConfigLoader.load(
-                Optional.empty(),
-                Map.of(
-                        "FROSTBYTE_DATA_DIR",
-                        dataDir.toString(),
-                        "FROSTBYTE_SERVER__PORT",
-                        "0",
-                        "FROSTBYTE_DB__URL",
-                        db.url().url(),
-                        "FROSTBYTE_MALWARE__CLAMD_PORT",
-                        "1")));
-        node = FrostbyteNode.start(config, Clock.systemUTC(), Map.of());
+        node = TestNodes.start(dataDir, db, Map.of());
         api = new ApiClient(node.url().orElseThrow());
-        admin = Files.readString(node.adminTokenFile()).strip();
-        ApiClient.Response created = api.postJson(
-                "/api/v1/admin/tenants",
-                admin,
+        admin = TestNodes.adminToken(node);
+        TestNodes.createTenant(
+                node,
+                api,
+                TENANT,
                 "{\"tenant_id\":\"pipeline-co\",\"tenant_name\":\"Pipeline Co\",\"contact_email\":\"ops@example.com\","
                         + "\"tier\":\"standard\",\"config\":{\"pii_types\":[\"SSN\",\"EMAIL\",\"PHONE\"],"
                         + "\"classification_threshold\":0.99}}");
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-        await().atMost(Duration.ofSeconds(60))
-                .until(() -> api.get("/api/v1/admin/tenants/pipeline-co", admin)
-                        .json()
-                        .path("data")
-                        .path("state")
-                        .asText()
-                        .equals("ACTIVE"));
-        node.tenantCache().refresh();
     }
 
     @AfterAll
@@ -95,16 +74,7 @@ class PipelineIT {
     }
 
     private static String token() {
-        long epoch = node.registry().find(TENANT).orElseThrow().keyEpoch();
-        return node.tokens()
-                .issue(
-                        "dana",
-                        TENANT,
-                        Role.TENANT_ADMIN,
-                        EnumSet.of(Scope.INGEST, Scope.QUERY),
-                        Duration.ofHours(1),
-                        epoch)
-                .token();
+        return TestNodes.token(node, TENANT, Role.TENANT_ADMIN, EnumSet.of(Scope.INGEST, Scope.QUERY));
     }
 
     @Test
