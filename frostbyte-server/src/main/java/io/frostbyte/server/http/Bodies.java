@@ -13,6 +13,8 @@ import java.util.stream.Collectors;
 /** Reads JSON request bodies, bounded at 1 MiB (spec/08 §8.2), into records. */
 public final class Bodies {
     public static final int MAX_JSON_BYTES = 1 << 20;
+    /** Most bytes of an oversized body read and dropped so the client can read the 413. */
+    static final long MAX_DRAINED_BYTES = 8L << 20;
 
     private Bodies() {}
 
@@ -51,18 +53,38 @@ public final class Bodies {
 
     private static byte[] read(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
-        if (declared > MAX_JSON_BYTES) {
-            throw tooLarge();
-        }
         try (InputStream in = ctx.req().getInputStream()) {
+            if (declared > MAX_JSON_BYTES) {
+                throw tooLarge(in, declared);
+            }
             byte[] bytes = in.readNBytes(MAX_JSON_BYTES + 1);
             if (bytes.length > MAX_JSON_BYTES) {
-                throw tooLarge();
+                throw tooLarge(in, declared < 0 ? 0 : declared - bytes.length);
             }
             return bytes;
         } catch (IOException e) {
             throw new FrostbyteException(ErrorCode.VALIDATION_ERROR, "Request body could not be read.");
         }
+    }
+
+    /**
+     * The 413 for an oversized body, after reading and dropping the rest of it when that is at most {@value
+     * #MAX_DRAINED_BYTES} bytes (or of unknown length): a client still sending a body the server refuses early loses
+     * the answer when the connection is closed under it. A larger body is not read at all; the connection closes.
+     */
+    private static FrostbyteException tooLarge(InputStream in, long remaining) {
+        if (remaining <= MAX_DRAINED_BYTES) {
+            try {
+                byte[] buffer = new byte[64 * 1024];
+                long drained = 0;
+                for (int n; drained <= MAX_DRAINED_BYTES && (n = in.read(buffer)) > 0; ) {
+                    drained += n;
+                }
+            } catch (IOException ignored) {
+                // the client went away; the answer is the same
+            }
+        }
+        return tooLarge();
     }
 
     private static FrostbyteException tooLarge() {
