@@ -74,10 +74,14 @@ import org.apache.lucene.util.BytesRef;
  * stored, field scored by BM25 (k1 1.2, b 0.75). Both legs run under the same pre-filter and are fused by {@link
  * ReciprocalRankFusion}.
  *
- * <p>The dimension is written into the commit user data at creation and checked on every write and query. Writes to
- * a namespace are serialized and committed before they return; a {@link SearcherManager} is refreshed after each
- * commit, so readers never block on a writer and see each write once it returned. Close the index to release the
- * writers.
+ * <p>The dimension is written into the commit user data at creation and checked on every write and query. Every write
+ * is committed before it returns. {@link #replaceDocument}, the pipeline's write, is applied as one atomic Lucene
+ * update (the document's old points deleted and the new ones added as one block) and then waits for a group commit:
+ * one caller commits while the writes applied meanwhile wait and are covered by the next commit, so concurrent
+ * documents share a flush and an fsync instead of paying one each. {@link #upsert} and {@link #deleteDocument} apply
+ * and commit under the namespace's lock. Searchers read the last commit ({@link SearcherManager} over the directory,
+ * refreshed after each commit), so readers never block on a writer, see a write once it returned, and never see a
+ * write that was not committed. Close the index to release the writers.
  */
 public final class LuceneVectorIndex implements VectorIndex, AutoCloseable {
     static final String CHUNK_ID = "chunk_id";
@@ -98,8 +102,9 @@ public final class LuceneVectorIndex implements VectorIndex, AutoCloseable {
     private final BM25Similarity similarity = new BM25Similarity(1.2f, 0.75f);
     private final Map<IndexNamespace, Handle> open = new ConcurrentHashMap<>();
 
-    /** The writer, searcher manager and fixed dimension of one open namespace. */
-    private record Handle(FSDirectory directory, IndexWriter writer, SearcherManager searchers, int dimension)
+    /** The writer, searcher manager, fixed dimension and group-commit state of one open namespace. */
+    private record Handle(
+            FSDirectory directory, IndexWriter writer, SearcherManager searchers, int dimension, GroupCommit group)
             implements AutoCloseable {
         @Override
         public void close() throws IOException {
@@ -200,7 +205,7 @@ public final class LuceneVectorIndex implements VectorIndex, AutoCloseable {
                                 io.frostbyte.core.index.KeywordTerms.ANALYZER)
                         .entrySet());
                 writer.commit();
-                SearcherManager searchers = new SearcherManager(writer, new SearcherFactory() {
+                SearcherManager searchers = new SearcherManager(directory, new SearcherFactory() {
                     @Override
                     public IndexSearcher newSearcher(
                             org.apache.lucene.index.IndexReader reader, org.apache.lucene.index.IndexReader previous) {
@@ -209,7 +214,7 @@ public final class LuceneVectorIndex implements VectorIndex, AutoCloseable {
                         return searcher;
                     }
                 });
-                return new Handle(directory, writer, searchers, dimension);
+                return new Handle(directory, writer, searchers, dimension, new GroupCommit());
             } catch (IOException | RuntimeException e) {
                 writer.close();
                 throw e;
@@ -279,12 +284,84 @@ public final class LuceneVectorIndex implements VectorIndex, AutoCloseable {
     public void replaceDocument(IndexNamespace namespace, DocId docId, List<IndexPoint> points) {
         Handle handle = handle(namespace);
         VectorIndex.requireReplacement(docId, points, handle.dimension());
-        write(namespace, handle, writer -> {
-            writer.deleteDocuments(new Term(DOC_ID, docId.value()));
-            for (IndexPoint point : points) {
-                writer.addDocument(document(namespace, point));
+        List<Document> documents =
+                points.stream().map(point -> document(namespace, point)).toList();
+        long sequence;
+        try {
+            // one block: a commit holds the old points or the new ones, never a mix
+            Term document = new Term(DOC_ID, docId.value());
+            sequence = documents.isEmpty()
+                    ? handle.writer().deleteDocuments(document)
+                    : handle.writer().updateDocuments(document, documents);
+        } catch (IOException | RuntimeException e) {
+            throw failed(namespace, handle, e);
+        }
+        commitThrough(namespace, handle, sequence);
+    }
+
+    /**
+     * Returns once a commit holds every operation up to {@code sequence}. The first caller to find no commit running
+     * commits everything applied so far; the others wait for it and return if it covered them, or one of them commits
+     * next. A failed commit rolls the writer back (the namespace reopens at its last commit on next use) and fails
+     * every caller whose operation it had not yet made durable.
+     */
+    private void commitThrough(IndexNamespace namespace, Handle handle, long sequence) {
+        GroupCommit group = handle.group();
+        synchronized (group) {
+            while (true) {
+                if (group.durable >= sequence) {
+                    return;
+                }
+                if (group.failed) {
+                    throw new FrostbyteException(
+                            ErrorCode.INDEX_FAILED, "write to index " + namespace + " was rolled back");
+                }
+                if (!group.committing) {
+                    group.committing = true;
+                    break;
+                }
+                try {
+                    group.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new FrostbyteException(
+                            ErrorCode.INDEX_FAILED, "interrupted waiting for a commit of index " + namespace, e);
+                }
             }
-        });
+        }
+        synchronized (handle) {
+            try {
+                // commit() returns the sequence number of the last operation it holds; this caller's own operation
+                // was applied before it started
+                long committed = Math.max(sequence, handle.writer().commit());
+                handle.searchers().maybeRefreshBlocking();
+                group.committed(committed);
+            } catch (IOException | RuntimeException e) {
+                throw failed(namespace, handle, e);
+            }
+        }
+    }
+
+    /**
+     * The group-commit state of a namespace: the highest sequence number a commit holds, whether a caller is
+     * committing, and whether the writer was rolled back (its uncommitted operations are gone).
+     */
+    private static final class GroupCommit {
+        private long durable = -1;
+        private boolean committing;
+        private boolean failed;
+
+        synchronized void committed(long sequence) {
+            durable = Math.max(durable, sequence);
+            committing = false;
+            notifyAll();
+        }
+
+        synchronized void rolledBack() {
+            failed = true;
+            committing = false;
+            notifyAll();
+        }
     }
 
     private interface WriteAction {
@@ -299,19 +376,26 @@ public final class LuceneVectorIndex implements VectorIndex, AutoCloseable {
         synchronized (handle) {
             try {
                 action.apply(handle.writer());
-                handle.writer().commit();
+                long committed = handle.writer().commit();
                 handle.searchers().maybeRefreshBlocking();
+                handle.group().committed(committed);
             } catch (IOException | RuntimeException e) {
-                discard(namespace, handle);
-                if (e instanceof AlreadyClosedException) {
-                    throw notFound(namespace);
-                }
-                throw new FrostbyteException(ErrorCode.INDEX_FAILED, "write to index " + namespace + " failed", e);
+                throw failed(namespace, handle, e);
             }
         }
     }
 
+    /** Discards the namespace's writer after a failed write and returns the error to throw. */
+    private FrostbyteException failed(IndexNamespace namespace, Handle handle, Exception e) {
+        discard(namespace, handle);
+        if (e instanceof AlreadyClosedException) {
+            return notFound(namespace);
+        }
+        return new FrostbyteException(ErrorCode.INDEX_FAILED, "write to index " + namespace + " failed", e);
+    }
+
     private void discard(IndexNamespace namespace, Handle handle) {
+        handle.group().rolledBack();
         open.remove(namespace, handle);
         try {
             handle.writer().rollback();

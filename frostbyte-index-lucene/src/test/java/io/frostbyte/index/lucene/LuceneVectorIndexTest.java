@@ -95,6 +95,55 @@ class LuceneVectorIndexTest extends VectorIndexContract {
     }
 
     @Test
+    void concurrent_replacements_are_each_committed_before_they_return_and_survive_a_restart() throws Exception {
+        IndexNamespace namespace = new IndexNamespace(TenantId.of("acme-corp"), 1);
+        index().create(namespace, DIMENSION);
+        int writers = 6;
+        int documentsEach = 15;
+        java.util.concurrent.ConcurrentLinkedQueue<String> visibleOnReturn =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
+        try (var threads = java.util.concurrent.Executors.newFixedThreadPool(writers)) {
+            List<java.util.concurrent.Future<?>> work = new java.util.ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                work.add(threads.submit(() -> {
+                    for (int d = 0; d < documentsEach; d++) {
+                        String doc = "doc-" + writer + "-" + d;
+                        List<io.frostbyte.core.index.IndexPoint> points = List.of(
+                                point(doc + "/1", doc, "other", Instant.EPOCH, near(writer % DIMENSION, 1, 0.1f), "a"),
+                                point(doc + "/2", doc, "other", Instant.EPOCH, near(d % DIMENSION, 2, 0.2f), "b"));
+                        index().replaceDocument(namespace, docId(doc), points);
+                        // a write is visible to searchers once it returned
+                        if (index().fetch(namespace, List.of(chunkId(doc + "/1"), chunkId(doc + "/2")))
+                                        .size()
+                                == 2) {
+                            visibleOnReturn.add(doc);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (var future : work) {
+                future.get();
+            }
+        }
+        assertThat(visibleOnReturn).hasSize(writers * documentsEach);
+        // replacing a document again swaps its points in one piece
+        index().replaceDocument(
+                        namespace,
+                        docId("doc-0-0"),
+                        List.of(point("doc-0-0/3", "doc-0-0", "other", Instant.EPOCH, near(3, 4, 0.1f), "c")));
+        index.close();
+
+        try (LuceneVectorIndex reopened = new LuceneVectorIndex(dataDir)) {
+            assertThat(reopened.count(namespace)).isEqualTo(writers * documentsEach * 2L - 1);
+            assertThat(reopened.fetch(namespace, List.of(chunkId("doc-0-0/1"), chunkId("doc-0-0/3"))))
+                    .extracting(StoredPoint::chunkId)
+                    .containsExactly(chunkId("doc-0-0/3"));
+        }
+    }
+
+    @Test
     void does_not_store_the_chunk_text() throws Exception {
         IndexNamespace namespace = new IndexNamespace(TenantId.of("acme-corp"), 1);
         index().create(namespace, DIMENSION);

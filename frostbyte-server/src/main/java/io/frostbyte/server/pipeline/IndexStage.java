@@ -46,14 +46,8 @@ public final class IndexStage implements JobHandler {
     private final StageContext context;
     private final VectorIndex index;
     private final io.frostbyte.server.index.IndexGenerations generations;
-    private final CpuWork cpu;
 
-    IndexStage(
-            StageContext context,
-            VectorIndex index,
-            io.frostbyte.server.index.IndexGenerations generations,
-            CpuWork cpu) {
-        this.cpu = requireNonNull(cpu, "cpu is null");
+    IndexStage(StageContext context, VectorIndex index, io.frostbyte.server.index.IndexGenerations generations) {
         this.context = requireNonNull(context, "context is null");
         this.index = requireNonNull(index, "index is null");
         this.generations = requireNonNull(generations, "generations is null");
@@ -91,16 +85,15 @@ public final class IndexStage implements JobHandler {
         try {
             // 1. object store: the canonical document the chunks came from is there, unchanged since parsing
             requireStructured(job, tenantId, docId);
-            // 3 (and 5). vector index: the document's points become exactly this set, in one commit; building the
-            // HNSW graph is the CPU-bound part of the write
-            cpu.run(() -> {
-                int first = Math.min(points.size(), VectorIndex.MAX_BATCH);
-                index.replaceDocument(namespace, new DocId(docId), points.subList(0, first));
-                for (int from = first; from < points.size(); from += VectorIndex.MAX_BATCH) {
-                    index.upsert(
-                            namespace, points.subList(from, Math.min(points.size(), from + VectorIndex.MAX_BATCH)));
-                }
-            });
+            // 3 (and 5). vector index: the document's points become exactly this set, in one commit. This runs on
+            // the job's own thread, not the CPU pool: a write is a few milliseconds of graph building and then a
+            // commit that mostly waits on the disk, and index jobs running side by side share one commit (the Lucene
+            // adapter's group commit) only if they are not held back by the pool
+            int first = Math.min(points.size(), VectorIndex.MAX_BATCH);
+            index.replaceDocument(namespace, new DocId(docId), points.subList(0, first));
+            for (int from = first; from < points.size(); from += VectorIndex.MAX_BATCH) {
+                index.upsert(namespace, points.subList(from, Math.min(points.size(), from + VectorIndex.MAX_BATCH)));
+            }
         } catch (RuntimeException e) {
             throw failure(job, started, e);
         }

@@ -59,7 +59,8 @@ public final class Pipeline {
                         PrototypeClassifier.defaultDescriptions()));
         CpuWork work = new CpuWork(cpu);
         Map<Stage, JobHandler> handlers = new EnumMap<>(Stage.class);
-        // parse, embed and index run their I/O on the job's virtual thread and only their computing on the CPU pool
+        // parse, policy and embed run their I/O on the job's virtual thread and only their computing on the CPU pool;
+        // index writes run on the job's thread (see IndexStage)
         handlers.put(Stage.PARSE, new ParseStage(context, parser, limits, PolicyStage.VERSION, work));
         handlers.put(
                 Stage.POLICY,
@@ -84,7 +85,7 @@ public final class Pipeline {
                                 .register(meters)
                                 .increment(count),
                         work));
-        handlers.put(Stage.INDEX, new IndexStage(context, index, generations, work));
+        handlers.put(Stage.INDEX, new IndexStage(context, index, generations));
         return handlers;
     }
 

@@ -140,29 +140,24 @@ class IndexStageIT {
                 "test");
         // the real index, except that reading back loses the first point: a partial write as verification sees it
         io.frostbyte.core.index.VectorIndex losing = new LosingIndex(node.vectorIndex());
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
-        try {
-            IndexStage stage = new IndexStage(context, losing, node.indexGenerations(), new CpuWork(pool));
-            io.frostbyte.core.job.Job job = new io.frostbyte.core.job.Job(
-                    java.util.UUID.randomUUID(),
-                    TENANT,
-                    io.frostbyte.core.job.Stage.INDEX,
-                    "document",
-                    docId,
-                    "index:rollback-test",
-                    Map.of("structured_sha256", structuredSha),
-                    io.frostbyte.core.job.Stage.INDEX.maxAttempts(),
-                    "index-stage-it",
-                    java.time.Instant.now().plusSeconds(300),
-                    java.time.Instant.now());
+        IndexStage stage = new IndexStage(context, losing, node.indexGenerations());
+        io.frostbyte.core.job.Job job = new io.frostbyte.core.job.Job(
+                java.util.UUID.randomUUID(),
+                TENANT,
+                io.frostbyte.core.job.Stage.INDEX,
+                "document",
+                docId,
+                "index:rollback-test",
+                Map.of("structured_sha256", structuredSha),
+                io.frostbyte.core.job.Stage.INDEX.maxAttempts(),
+                "index-stage-it",
+                java.time.Instant.now().plusSeconds(300),
+                java.time.Instant.now());
 
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> stage.handle(job))
-                    .isInstanceOf(io.frostbyte.core.FrostbyteException.class)
-                    .extracting(e -> ((io.frostbyte.core.FrostbyteException) e).code())
-                    .isEqualTo(io.frostbyte.core.ErrorCode.INDEX_FAILED);
-        } finally {
-            pool.shutdownNow();
-        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> stage.handle(job))
+                .isInstanceOf(io.frostbyte.core.FrostbyteException.class)
+                .extracting(e -> ((io.frostbyte.core.FrostbyteException) e).code())
+                .isEqualTo(io.frostbyte.core.ErrorCode.INDEX_FAILED);
 
         assertThat(node.vectorIndex().fetch(namespace, chunkIds)).isEmpty();
         JsonNode document = api.get("/api/v1/query/same-text-co/document/" + docId, token)
