@@ -123,6 +123,7 @@ final class E2eSuite implements BenchSuite {
             double wallSeconds = (System.nanoTime() - started) / 1e9;
             double cpuSeconds = (os.getProcessCpuTime() - cpuBefore) / 1e9;
             long peakHeap = peakHeap();
+            long liveHeap = liveHeap();
             List<String> docIds = new ArrayList<>();
             Map<String, Integer> fileStatuses = new java.util.TreeMap<>();
             for (String batchId : batchIds) {
@@ -216,6 +217,14 @@ final class E2eSuite implements BenchSuite {
                     peakHeap / MB,
                     "max heap",
                     Runtime.getRuntime().maxMemory() / MB,
+                    false));
+            figures.add(new Figure(
+                    "e2e",
+                    "live heap after the run (after a full GC)",
+                    "MB",
+                    liveHeap / MB,
+                    "peak heap",
+                    peakHeap / MB,
                     false));
             figures.add(new Figure(
                     "e2e",
@@ -504,6 +513,13 @@ final class E2eSuite implements BenchSuite {
     }
 
     // the sum of the heap pools' peaks: an upper bound of the heap in use at any one time (garbage included)
+    /** Heap in use after a full collection: what the node keeps, whatever the number of documents it ingested. */
+    private static long liveHeap() {
+        System.gc();
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+
     private static long peakHeap() {
         long peak = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
