@@ -19,7 +19,7 @@ import java.util.function.ToIntFunction;
  * The policy gates on the shared labelled corpora: PII precision, recall and F1 per type and overall on pii-presidio;
  * injection precision, recall and false-positive rate at the default thresholds (all samples and the held-out fifth)
  * plus ROC points on injection-deepset; throughput of each gate and of the whole pass against a plain
- * {@code String.toLowerCase} over the same text in the same run. Quality figures carry no baseline (NaN ratio).
+ * {@code String.toLowerCase} over the same text in the same run, and of each gate chunk by chunk (chunks/s). Quality figures carry no baseline (NaN ratio).
  */
 final class PolicySuite implements BenchSuite {
     private static final Path CORPUS = CorpusLocation.root();
@@ -97,6 +97,27 @@ final class PolicySuite implements BenchSuite {
         figures.add(new Figure(name(), "pii gate", "MB/s/core", piiRate, base, baseline, true));
         figures.add(new Figure(name(), "injection gate", "MB/s/core", injectionRate, base, baseline, true));
         figures.add(new Figure(name(), "whole policy pass", "MB/s/core", wholeRate, base, baseline, true));
+
+        // per chunk, as the pipeline calls the gates: each text on its own, cut to the chunker's 1,500 characters
+        List<String> chunks = chunks(text);
+        double chunkBaseline = chunkRate(chunks, t -> t.toLowerCase(Locale.ROOT).length());
+        String chunkBase = "String.toLowerCase per chunk (1 core)";
+        figures.add(new Figure(
+                name(),
+                "injection gate per 1,500-char chunk",
+                "chunks/s/core",
+                chunkRate(chunks, t -> scorer.score(t).score() > 0 ? 1 : 0),
+                chunkBase,
+                chunkBaseline,
+                true));
+        figures.add(new Figure(
+                name(),
+                "pii gate per 1,500-char chunk",
+                "chunks/s/core",
+                chunkRate(chunks, t -> detector.detect(t).size()),
+                chunkBase,
+                chunkBaseline,
+                true));
         return figures;
     }
 
@@ -117,6 +138,20 @@ final class PolicySuite implements BenchSuite {
         return flagged;
     }
 
+    /** The text cut into the chunker's maximum of 1,500 characters. */
+    private static List<String> chunks(String text) {
+        List<String> chunks = new ArrayList<>();
+        for (int start = 0; start < text.length(); start += 1500) {
+            chunks.add(text.substring(start, Math.min(text.length(), start + 1500)));
+        }
+        return chunks;
+    }
+
+    /** Chunks/s on one thread, each chunk passed alone: one warm-up pass, then the best of three timed passes. */
+    private static double chunkRate(List<String> chunks, ToIntFunction<String> perChunk) {
+        return rate(chunks.size(), text -> chunks.stream().mapToInt(perChunk).sum(), "");
+    }
+
     /** The corpora's texts repeated: realistic PII density and injection phrasing. */
     private static String throughputText(Path presidio, Path deepset, int copies) throws Exception {
         String corpus =
@@ -124,7 +159,7 @@ final class PolicySuite implements BenchSuite {
         return corpus.repeat(copies);
     }
 
-    /** MB/s on one thread: one warm-up pass, then the best of three timed passes. */
+    /** Units (MB, chunks) per second on one thread: one warm-up pass, then the best of three timed passes. */
     private static double rate(double megabytes, ToIntFunction<String> pass, String text) {
         int sink = pass.applyAsInt(text);
         long best = Long.MAX_VALUE;

@@ -14,11 +14,30 @@ final class ContextIndex {
     private final int size;
 
     ContextIndex(Pattern cue, CharSequence text) {
+        this(cue, text, null);
+    }
+
+    /**
+     * For a case-insensitive cue that starts with {@code (?<![a-z])} and then one of {@code firstLetters} (lower case):
+     * it is tried only where a word starts with one of them. That finds exactly the matches of {@code find}, which
+     * would try it at every position and fail at all the others, at a fraction of the cost.
+     */
+    static ContextIndex atWordStarts(Pattern cue, CharSequence text, String firstLetters) {
+        boolean[] first = new boolean[128];
+        for (char c : firstLetters.toCharArray()) {
+            first[c] = true;
+            first[Character.toUpperCase(c)] = true;
+        }
+        return new ContextIndex(cue, text, first);
+    }
+
+    private ContextIndex(Pattern cue, CharSequence text, boolean[] firstLetters) {
         int[] s = new int[16];
         int[] e = new int[16];
         int n = 0;
-        Matcher m = cue.matcher(text);
-        while (m.find()) {
+        Matcher m = cue.matcher(text).useTransparentBounds(true);
+        int from = 0;
+        while (firstLetters == null ? m.find() : (from = nextMatch(m, text, from, firstLetters)) >= 0) {
             if (n == s.length) {
                 s = Arrays.copyOf(s, n * 2);
                 e = Arrays.copyOf(e, n * 2);
@@ -30,6 +49,44 @@ final class ContextIndex {
         this.starts = s;
         this.ends = e;
         this.size = n;
+    }
+
+    /**
+     * Tries the cue at each word start from {@code from} on, as {@code find} would at each position; returns where to
+     * look for the next match after the one found (the matcher holds it), or -1 when there is none.
+     */
+    private static int nextMatch(Matcher m, CharSequence text, int from, boolean[] firstLetters) {
+        int length = text.length();
+        for (int at = nextWordStart(text, from, firstLetters); at < length; ) {
+            m.region(at, length);
+            if (m.lookingAt()) {
+                return Math.max(m.end(), at + 1);
+            }
+            at = nextWordStart(text, at + 1, firstLetters);
+        }
+        return -1;
+    }
+
+    /** The first position at or after {@code from} that holds one of the letters and follows no ASCII letter. */
+    private static int nextWordStart(CharSequence text, int from, boolean[] letters) {
+        int length = text.length();
+        for (int i = from; i < length; i++) {
+            char c = text.charAt(i);
+            if (c < 128 && letters[c] && (i == 0 || !Checksums.isLetter(text.charAt(i - 1)))) {
+                return i;
+            }
+        }
+        return length;
+    }
+
+    /** Start and end of each match, in text order: {@code [start0, end0, start1, end1, …]}. */
+    int[] bounds() {
+        int[] bounds = new int[2 * size];
+        for (int i = 0; i < size; i++) {
+            bounds[2 * i] = starts[i];
+            bounds[2 * i + 1] = ends[i];
+        }
+        return bounds;
     }
 
     /** True if a cue lies, even partly, within {@code before} characters before {@code start} or {@code after} after {@code end}. */

@@ -12,6 +12,9 @@ import java.util.Map;
  */
 final class InjectionNormalizer {
     private static final Map<Integer, Character> HOMOGLYPHS = homoglyphs();
+    /** Every homoglyph is Greek or Cyrillic; below this code point none is (no map lookup for Latin text). */
+    private static final int FIRST_HOMOGLYPH =
+            HOMOGLYPHS.keySet().stream().mapToInt(Integer::intValue).min().orElseThrow();
 
     private InjectionNormalizer() {}
 
@@ -91,7 +94,9 @@ final class InjectionNormalizer {
                     wordFolded = 0;
                     wordOriginal.setLength(0);
                 }
-                Character.UnicodeScript script = Character.UnicodeScript.of(c);
+                // an ASCII letter is Latin: spares the script lookup for most letters
+                Character.UnicodeScript script =
+                        c < 0x80 ? Character.UnicodeScript.LATIN : Character.UnicodeScript.of(c);
                 wordLatin |= script == Character.UnicodeScript.LATIN;
                 wordForeign |= script == Character.UnicodeScript.CYRILLIC || script == Character.UnicodeScript.GREEK;
                 wordLetters++;
@@ -100,10 +105,10 @@ final class InjectionNormalizer {
                 unfold(lower, cased, wordStart, wordLatin, wordFolded, wordLetters, wordOriginal);
                 wordStart = -1;
             }
-            Character folded = HOMOGLYPHS.get(c);
-            if (folded != null) {
-                lower.append(folded.charValue());
-                cased.append(folded.charValue());
+            char folded = homoglyph(c);
+            if (folded != 0) {
+                lower.append(folded);
+                cased.append(folded);
                 if (wordStart >= 0) {
                     wordFolded++;
                     wordOriginal.appendCodePoint(c);
@@ -124,6 +129,15 @@ final class InjectionNormalizer {
             unfold(lower, cased, wordStart, wordLatin, wordFolded, wordLetters, wordOriginal);
         }
         return new Normalized(lower.toString(), cased.toString(), markers, invisible, invisibleCount);
+    }
+
+    /** The Latin letter a Cyrillic or Greek look-alike folds to, or 0. */
+    private static char homoglyph(int c) {
+        if (c < FIRST_HOMOGLYPH) {
+            return 0;
+        }
+        Character folded = HOMOGLYPHS.get(c);
+        return folded == null ? 0 : folded;
     }
 
     private static void endWord(List<Marker> markers, int start, boolean latin, boolean foreign, int letters) {

@@ -2,6 +2,7 @@ package io.frostbyte.policy;
 
 import static java.util.Objects.requireNonNull;
 
+import io.frostbyte.policy.AnchoredPatterns.Alternative;
 import io.frostbyte.policy.InjectionCategory.Severity;
 import io.frostbyte.policy.InjectionNormalizer.Marker;
 import io.frostbyte.policy.InjectionNormalizer.Normalized;
@@ -22,6 +23,11 @@ import java.util.regex.Pattern;
  * consecutive sentences, at most {@value #MAX_WINDOW} characters) scores {@code min(1, max_weight + 0.1 × min(3,
  * distinct − 1))}; the chunk scores the maximum. Deterministic: the same text always gets the same verdict.
  *
+ * <p>Cost: a category is scanned only with those of its alternatives whose anchor words occur in the chunk
+ * ({@link AnchoredPatterns}), and the payload and shouting expressions only when the chunk has their shape
+ * ({@link RegexPrefilters}); both skip only what could not match, so the verdicts are those of a full scan
+ * ({@code GateOutputsTest}).
+ *
  * <p>Thread-safe and immutable.
  */
 public final class InjectionScorer {
@@ -32,219 +38,434 @@ public final class InjectionScorer {
     private static final double MENTION_FACTOR = 0.35;
     private static final int MAX_DECODED_PAYLOADS = 64;
 
-    private static final Map<InjectionCategory, List<Pattern>> PATTERNS = Map.ofEntries(
+    private static final Map<InjectionCategory, List<Alternative>> TABLE = Map.ofEntries(
             Map.entry(
                     InjectionCategory.DIRECT_INSTRUCTION_OVERRIDE,
-                    patterns(
-                            "\\b(?:ignore|disregard|forget|override|bypass)\\s+(?:about\\s+)?(?:all\\s+|any\\s+|the\\s+|your\\s+){0,2}"
-                                    + "(?:previous|prior|earlier|above|preceding|original|system)\\s+(?:instructions?|prompts?"
-                                    + "|directions?|directives?|rules|guidelines|context|tasks?|assignments?|orders|commands"
-                                    + "|information)\\b",
-                            "\\bforget\\s+(?:about\\s+)?(?:everything|all)\\s+(?:above|before|previous|we\\s+discussed"
-                                    + "|you\\s+(?:were|have\\s+been)\\s+told)",
-                            "\\b(?:ignore|disregard|forget)\\s+(?:all\\s+)?(?:your|the)\\s+(?:instructions|assignments|tasks)\\b",
+                    List.of(
+                            alt(
+                                    "\\b(?:ignore|disregard|forget|override|bypass)\\s+(?:about\\s+)?(?:all\\s+|any\\s+|the\\s+|your\\s+){0,2}"
+                                            + "(?:previous|prior|earlier|above|preceding|original|system)\\s+(?:instructions?|prompts?"
+                                            + "|directions?|directives?|rules|guidelines|context|tasks?|assignments?|orders|commands"
+                                            + "|information)\\b",
+                                    "ignore",
+                                    "disregard",
+                                    "forget",
+                                    "override",
+                                    "bypass"),
+                            alt(
+                                    "\\bforget\\s+(?:about\\s+)?(?:everything|all)\\s+(?:above|before|previous|we\\s+discussed"
+                                            + "|you\\s+(?:were|have\\s+been)\\s+told)",
+                                    "forget"),
+                            alt(
+                                    "\\b(?:ignore|disregard|forget)\\s+(?:all\\s+)?(?:your|the)\\s+(?:instructions|assignments|tasks)\\b",
+                                    "ignore",
+                                    "disregard",
+                                    "forget"),
                             // "drop all your instructions", "ignore all documents provided", "abandon all your
                             // thoughts"
-                            "\\b(?:ignore|disregard|forget|drop|abandon|discard)\\s+(?:(?:all|any)\\s+(?:of\\s+)?"
-                                    + "(?:your\\s+|the\\s+|my\\s+)?|your\\s+)(?:previous\\s+|prior\\s+|earlier\\s+|above\\s+"
-                                    + "|provided\\s+|current\\s+)?(?:instructions?|prompts?|directives?|rules|guidelines"
-                                    + "|thoughts|programming|restrictions|documents?|articles?|context|information)\\b",
-                            "\\b(?:ignore|forget|disregard)\\s+(?:about\\s+)?(?:everything|the\\s+above|above)\\b",
-                            "\\b(?:change|replace)\\s+your\\s+instructions\\b",
-                            "\\byour\\s+(?:new\\s+)?instructions\\s+are\\s+now\\b",
-                            "\\bleave\\s+all\\s+(?:the\\s+)?previous\\s+(?:information|instructions)\\s+behind\\b",
-                            "\\b(?:vergiss|vergessen\\s+sie|ignoriere|ignorieren\\s+sie)\\s+(?:nun\\s+|jetzt\\s+)?"
-                                    + "(?:alles|alle|die\\s+(?:obigen|vorherigen|bisherigen))\\b",
-                            "\\b(?:obigen|vorherigen|bisherigen|vorangegangenen)\\s+(?:\\p{L}+\\s+)?(?:ausführungen"
-                                    + "|anweisungen|instruktionen|aufgaben|informationen)\\s+(?:ignorieren|vergessen"
-                                    + "|aus\\s+dem\\s+kopf)",
-                            "\\babweichend\\s+(?:zu|von)\\s+(?:den\\s+)?(?:vorherigen|bisherigen)\\s+(?:instruktionen"
-                                    + "|anweisungen)",
-                            "\\balle\\s+(?:vorherigen|bisherigen)\\s+informationen,?\\s+die\\s+sie\\s+erhalten\\s+haben",
-                            "\\b(?:olvida|olvide|ignora)\\s+(?:todo|todas\\s+las\\s+instrucciones)\\b",
-                            "\\bolvidar\\s+todo\\b",
-                            "\\bzaboravi\\s+sve\\b",
-                            "\\boubliez\\s+(?:toutes\\s+les\\s+instructions|tout)\\b",
-                            "(?<!\\p{L})(?:забудь|забудьте|игнорируй|игнорируйте)\\s+(?:все|всё|bce)(?!\\p{L})")),
+                            alt(
+                                    "\\b(?:ignore|disregard|forget|drop|abandon|discard)\\s+(?:(?:all|any)\\s+(?:of\\s+)?"
+                                            + "(?:your\\s+|the\\s+|my\\s+)?|your\\s+)(?:previous\\s+|prior\\s+|earlier\\s+|above\\s+"
+                                            + "|provided\\s+|current\\s+)?(?:instructions?|prompts?|directives?|rules|guidelines"
+                                            + "|thoughts|programming|restrictions|documents?|articles?|context|information)\\b",
+                                    "ignore",
+                                    "disregard",
+                                    "forget",
+                                    "drop",
+                                    "abandon",
+                                    "discard"),
+                            alt(
+                                    "\\b(?:ignore|forget|disregard)\\s+(?:about\\s+)?(?:everything|the\\s+above|above)\\b",
+                                    "ignore",
+                                    "forget",
+                                    "disregard"),
+                            alt("\\b(?:change|replace)\\s+your\\s+instructions\\b", "your instructions"),
+                            alt("\\byour\\s+(?:new\\s+)?instructions\\s+are\\s+now\\b", "instructions are now"),
+                            alt(
+                                    "\\bleave\\s+all\\s+(?:the\\s+)?previous\\s+(?:information|instructions)\\s+behind\\b",
+                                    "leave all"),
+                            alt(
+                                    "\\b(?:vergiss|vergessen\\s+sie|ignoriere|ignorieren\\s+sie)\\s+(?:nun\\s+|jetzt\\s+)?"
+                                            + "(?:alles|alle|die\\s+(?:obigen|vorherigen|bisherigen))\\b",
+                                    "vergiss",
+                                    "vergessen",
+                                    "ignorier"),
+                            alt(
+                                    "\\b(?:obigen|vorherigen|bisherigen|vorangegangenen)\\s+(?:\\p{L}+\\s+)?(?:ausführungen"
+                                            + "|anweisungen|instruktionen|aufgaben|informationen)\\s+(?:ignorieren|vergessen"
+                                            + "|aus\\s+dem\\s+kopf)",
+                                    "ignorieren",
+                                    "vergessen",
+                                    "aus dem kopf"),
+                            alt(
+                                    "\\babweichend\\s+(?:zu|von)\\s+(?:den\\s+)?(?:vorherigen|bisherigen)\\s+(?:instruktionen"
+                                            + "|anweisungen)",
+                                    "abweichend"),
+                            alt(
+                                    "\\balle\\s+(?:vorherigen|bisherigen)\\s+informationen,?\\s+die\\s+sie\\s+erhalten\\s+haben",
+                                    "erhalten haben"),
+                            alt(
+                                    "\\b(?:olvida|olvide|ignora)\\s+(?:todo|todas\\s+las\\s+instrucciones)\\b",
+                                    "olvid",
+                                    "ignora"),
+                            alt("\\bolvidar\\s+todo\\b", "olvidar todo"),
+                            alt("\\bzaboravi\\s+sve\\b", "zaboravi sve"),
+                            alt("\\boubliez\\s+(?:toutes\\s+les\\s+instructions|tout)\\b", "oubliez"),
+                            alt(
+                                    "(?<!\\p{L})(?:забудь|забудьте|игнорируй|игнорируйте)\\s+(?:все|всё|bce)(?!\\p{L})",
+                                    "забудь",
+                                    "игнорируй"))),
             Map.entry(
                     InjectionCategory.ROLE_ASSUMPTION,
-                    patterns(
-                            "\\byou\\s+are\\s+now\\s+(?:an?\\s+|the\\s+)?(?:\\w+\\s+){0,2}(?:assistant|ai|model|chatbot|dan"
-                                    + "|jailbroken|unrestricted|unfiltered|uncensored|developer\\s+mode)\\b",
-                            "\\b(?:act|behave)\\s+as\\s+if\\s+you\\s+(?:have|had)\\s+no\\s+(?:restrictions|rules|limits)",
-                            "\\bpretend\\s+(?:that\\s+)?you\\s+have\\s+no\\s+(?:restrictions|rules)",
-                            "\\byou\\s+are\\s+now\\s+(?:an?\\s+|the\\s+)?\\w{0,30}(?:bot|gpt)\\b")),
+                    List.of(
+                            alt(
+                                    "\\byou\\s+are\\s+now\\s+(?:an?\\s+|the\\s+)?(?:\\w+\\s+){0,2}(?:assistant|ai|model|chatbot|dan"
+                                            + "|jailbroken|unrestricted|unfiltered|uncensored|developer\\s+mode)\\b",
+                                    "you are now"),
+                            alt(
+                                    "\\b(?:act|behave)\\s+as\\s+if\\s+you\\s+(?:have|had)\\s+no\\s+(?:restrictions|rules|limits)",
+                                    "as if you"),
+                            alt("\\bpretend\\s+(?:that\\s+)?you\\s+have\\s+no\\s+(?:restrictions|rules)", "pretend"),
+                            alt("\\byou\\s+are\\s+now\\s+(?:an?\\s+|the\\s+)?\\w{0,30}(?:bot|gpt)\\b", "you are now"))),
             Map.entry(
                     InjectionCategory.DELIMITER_INJECTION,
-                    patterns(
-                            "<\\|(?:im_start|im_end|system|endoftext|begin_of_text|start_header_id)\\|>",
-                            "\\[/?inst\\]",
-                            "<</?sys>>",
-                            "```\\s*system\\b",
-                            "(?m)^\\s{0,3}#{1,6}\\s*instructions?\\s*:")),
+                    List.of(
+                            alt("<\\|(?:im_start|im_end|system|endoftext|begin_of_text|start_header_id)\\|>", "<|"),
+                            alt("\\[/?inst\\]", "inst]"),
+                            alt("<</?sys>>", "sys>>"),
+                            alt("```\\s*system\\b", "```"),
+                            alt("(?m)^\\s{0,3}#{1,6}\\s*instructions?\\s*:", "instruction"))),
             Map.entry(
                     InjectionCategory.JAILBREAK_ATTEMPT,
-                    patterns(
-                            "\\byou\\s+have\\s+no\\s+(?:content\\s+)?(?:polic(?:y|ies)|restrictions|filters)",
-                            "\\b(?:ignore|bypass|disable)\\s+(?:your\\s+|all\\s+|the\\s+)?(?:safety|content)\\s+"
-                                    + "(?:guidelines|filters?|polic(?:y|ies)|training)",
-                            "\\b(?:dan|developer)\\s+mode\\s+(?:enabled|activated|on)\\b",
-                            "\\bno\\s+(?:programming|ethical|moral)\\s+(?:guidelines|restrictions|limits)\\b",
-                            "\\b(?:completely|totally)\\s+(?:immoral|amoral|unfiltered|uncensored)\\b")),
+                    List.of(
+                            alt(
+                                    "\\byou\\s+have\\s+no\\s+(?:content\\s+)?(?:polic(?:y|ies)|restrictions|filters)",
+                                    "you have no"),
+                            alt(
+                                    "\\b(?:ignore|bypass|disable)\\s+(?:your\\s+|all\\s+|the\\s+)?(?:safety|content)\\s+"
+                                            + "(?:guidelines|filters?|polic(?:y|ies)|training)",
+                                    "ignore",
+                                    "bypass",
+                                    "disable"),
+                            alt(
+                                    "\\b(?:dan|developer)\\s+mode\\s+(?:enabled|activated|on)\\b",
+                                    "mode enabled",
+                                    "mode activated",
+                                    "mode on"),
+                            alt(
+                                    "\\bno\\s+(?:programming|ethical|moral)\\s+(?:guidelines|restrictions|limits)\\b",
+                                    "no programming",
+                                    "no ethical",
+                                    "no moral"),
+                            alt(
+                                    "\\b(?:completely|totally)\\s+(?:immoral|amoral|unfiltered|uncensored)\\b",
+                                    "moral",
+                                    "unfiltered",
+                                    "uncensored"))),
             Map.entry(
                     InjectionCategory.SYSTEM_PROMPT_LEAKAGE,
-                    patterns(
-                            "\\b(?:repeat|reveal|print|show|output)\\s+(?:me\\s+)?(?:all\\s+)?(?:your|the)\\s+(?:full\\s+|hidden\\s+"
-                                    + "|initial\\s+|entire\\s+)?(?:system\\s+prompt|system\\s+message|instructions|prompt\\s+texts?)",
-                            "\\bwhat\\s+(?:is|are)\\s+your\\s+(?:system\\s+prompt|initial\\s+instructions|hidden\\s+instructions"
-                                    + "|instructions)",
-                            "\\b(?:vorzeigen|zeige?|nenne)\\s+(?:mir\\s+)?(?:sämtlicher|alle|deine|ihre)\\s+prompt-?texte")),
+                    List.of(
+                            alt(
+                                    "\\b(?:repeat|reveal|print|show|output)\\s+(?:me\\s+)?(?:all\\s+)?(?:your|the)\\s+(?:full\\s+|hidden\\s+"
+                                            + "|initial\\s+|entire\\s+)?(?:system\\s+prompt|system\\s+message|instructions|prompt\\s+texts?)",
+                                    "system prompt",
+                                    "system message",
+                                    "instructions",
+                                    "prompt text"),
+                            alt(
+                                    "\\bwhat\\s+(?:is|are)\\s+your\\s+(?:system\\s+prompt|initial\\s+instructions|hidden\\s+instructions"
+                                            + "|instructions)",
+                                    "what is your",
+                                    "what are your"),
+                            alt(
+                                    "\\b(?:vorzeigen|zeige?|nenne)\\s+(?:mir\\s+)?(?:sämtlicher|alle|deine|ihre)\\s+prompt-?texte",
+                                    "prompt"))),
             Map.entry(
                     InjectionCategory.MULTI_TURN_MANIPULATION,
-                    patterns("\\bin\\s+(?:your|the)\\s+(?:next|following|every)\\s+(?:response|reply|answer)s?,?\\s+"
-                            + "(?:always|you\\s+must|never)\\b")),
+                    List.of(alt(
+                            "\\bin\\s+(?:your|the)\\s+(?:next|following|every)\\s+(?:response|reply|answer)s?,?\\s+"
+                                    + "(?:always|you\\s+must|never)\\b",
+                            "response",
+                            "reply",
+                            "answer"))),
             Map.entry(
                     InjectionCategory.OBFUSCATION_MARKER,
-                    patterns(
-                            "\\b(?:decode|decrypt|rot13)\\s+(?:this|the\\s+following)\\s?:",
-                            "\\b(?:execute|run|eval)\\s?:\\s?[a-z0-9+/=]{20,}+")),
+                    List.of(
+                            alt(
+                                    "\\b(?:decode|decrypt|rot13)\\s+(?:this|the\\s+following)\\s?:",
+                                    "decode",
+                                    "decrypt",
+                                    "rot13"),
+                            alt(
+                                    "\\b(?:execute|run|eval)\\s?:\\s?[a-z0-9+/=]{20,}+",
+                                    "execute:",
+                                    "execute :",
+                                    "run:",
+                                    "run :",
+                                    "eval:",
+                                    "eval :"))),
             Map.entry(
                     InjectionCategory.PERSONA_INSTRUCTION,
-                    patterns(
-                            "\\b(?:i\\s+want\\s+you\\s+to|you\\s+(?:will|must|should)|please)\\s+act\\s+as\\b",
-                            "(?m)^\\s{0,3}act\\s+as\\s+(?:an?|the|my)\\b",
-                            "\\bact(?<!(?:will|shall|to|may|can|must|could|would|should|who|which|that|and|or) act)"
-                                    + "\\s+as\\s+(?:an?|two|three)\\s+(?:\\w+\\s+)?(?:interpreter|terminal|entities"
-                                    + "|console|linux|python|chatbot|ai)\\b",
-                            "\\bpretend\\s+(?:that\\s+)?(?:you\\s+are|to\\s+be|you\\s+can)\\b",
-                            "\\bimagine\\s+(?:that\\s+)?you\\s+are\\b",
-                            "\\byou\\s+are\\s+(?:now\\s+)?role-?playing\\b",
-                            "\\brespond\\s+as\\s+such\\b",
-                            "\\bnow\\s+you\\s+are\\b",
-                            "\\bfrom\\s+now\\s+(?:on\\s+)?known\\s+as\\b",
-                            "\\banswer\\s+(?:the\\s+following\\s+question\\s+)?in\\s+the\\s+style\\s+of\\b",
-                            "\\b(?:antworte|beantworte)\\s+(?:\\p{L}+\\s+){0,3}im\\s+stile?\\b",
-                            "\\bstell\\s+dir\\s+vor,?\\s+du\\s+bist\\b",
-                            "\\b(?:jetzt|nun)\\s+bist\\s+du\\b",
-                            "\\bich\\s+möchte,?\\s+dass\\s+sie\\s+als\\b")),
+                    List.of(
+                            alt(
+                                    "\\b(?:i\\s+want\\s+you\\s+to|you\\s+(?:will|must|should)|please)\\s+act\\s+as\\b",
+                                    "act as"),
+                            alt("(?m)^\\s{0,3}act\\s+as\\s+(?:an?|the|my)\\b", "act as"),
+                            alt(
+                                    "\\bact(?<!(?:will|shall|to|may|can|must|could|would|should|who|which|that|and|or) act)"
+                                            + "\\s+as\\s+(?:an?|two|three)\\s+(?:\\w+\\s+)?(?:interpreter|terminal|entities"
+                                            + "|console|linux|python|chatbot|ai)\\b",
+                                    "act as"),
+                            alt("\\bpretend\\s+(?:that\\s+)?(?:you\\s+are|to\\s+be|you\\s+can)\\b", "pretend"),
+                            alt("\\bimagine\\s+(?:that\\s+)?you\\s+are\\b", "imagine"),
+                            alt("\\byou\\s+are\\s+(?:now\\s+)?role-?playing\\b", "role"),
+                            alt("\\brespond\\s+as\\s+such\\b", "respond as such"),
+                            alt("\\bnow\\s+you\\s+are\\b", "now you are"),
+                            alt("\\bfrom\\s+now\\s+(?:on\\s+)?known\\s+as\\b", "known as"),
+                            alt(
+                                    "\\banswer\\s+(?:the\\s+following\\s+question\\s+)?in\\s+the\\s+style\\s+of\\b",
+                                    "in the style of"),
+                            alt("\\b(?:antworte|beantworte)\\s+(?:\\p{L}+\\s+){0,3}im\\s+stile?\\b", "antworte"),
+                            alt("\\bstell\\s+dir\\s+vor,?\\s+du\\s+bist\\b", "stell dir vor"),
+                            alt("\\b(?:jetzt|nun)\\s+bist\\s+du\\b", "bist du"),
+                            alt("\\bich\\s+möchte,?\\s+dass\\s+sie\\s+als\\b", "dass sie als"))),
             Map.entry(
                     InjectionCategory.TASK_HIJACK,
-                    patterns(
-                            "\\b(?:focus|concentrate)\\s+on\\s+(?:your|the)\\s+new\\s+task",
-                            "\\bnew\\s+(?:tasks?|instructions)\\s+follow",
-                            "\\bnow\\s+further\\s+tasks\\b",
-                            "\\b(?:start|begin)\\s+with\\s+a\\s+new\\s+task\\b",
-                            "\\b(?:need|want)\\s+your\\s+help\\s+with\\s+(?:another|a\\s+new|the\\s+following)\\s+"
-                                    + "(?:task|question)\\b",
-                            "\\bhelp\\s+me\\s+with\\s+(?:the\\s+following|another|a\\s+new)\\s+task\\b",
-                            "\\b(?:a\\s+)?(?:great\\s+)?new\\s+challenge\\s+for\\s+you\\b",
-                            "\\b(?:konzentriere\\s+dich|konzentrieren\\s+sie\\s+sich|sich)\\s+(?:jetzt\\s+|nun\\s+)?auf\\s+"
-                                    + "(?:deine|ihre|die)\\s+neue",
-                            "\\b(?:nun|jetzt)\\s+folgen\\s+(?:neue|weitere)\\s+(?:aufgaben|anweisungen)",
-                            "\\b(?:hilf\\s+mir|hilfe\\s+bei)\\s+(?:nun\\s+|jetzt\\s+)?(?:mit\\s+|bei\\s+)?(?:folgender"
-                                    + "|einer\\s+weiteren|einer\\s+neuen)\\s+(?:aufgabe|frage)\\b",
-                            "\\bneue\\s+herausforderung\\s+für\\s+dich\\b",
-                            "\\b(?:attention|achtung)\\s*-?\\s*(?:stop|stopp)\\b",
-                            "(?:^|[\\s?.!])stop\\s*[:\\-]\\s*(?:write|say|schreib\\w*|sag\\w*)\\b",
-                            "\\badditional\\s+instruction\\s*[:\\-]",
-                            "\\b(?:generate|write|schreibe?|generiere|generieren\\s+sie)\\s+(?:\\p{L}+\\s+)?(?:c\\+\\+"
-                                    + "|python|javascript|java|sql|bash)(?![\\p{L}\\d+])")),
+                    List.of(
+                            alt("\\b(?:focus|concentrate)\\s+on\\s+(?:your|the)\\s+new\\s+task", "new task"),
+                            alt("\\bnew\\s+(?:tasks?|instructions)\\s+follow", "new task", "new instructions"),
+                            alt("\\bnow\\s+further\\s+tasks\\b", "now further tasks"),
+                            alt("\\b(?:start|begin)\\s+with\\s+a\\s+new\\s+task\\b", "new task"),
+                            alt(
+                                    "\\b(?:need|want)\\s+your\\s+help\\s+with\\s+(?:another|a\\s+new|the\\s+following)\\s+"
+                                            + "(?:task|question)\\b",
+                                    "your help with"),
+                            alt(
+                                    "\\bhelp\\s+me\\s+with\\s+(?:the\\s+following|another|a\\s+new)\\s+task\\b",
+                                    "help me with"),
+                            alt("\\b(?:a\\s+)?(?:great\\s+)?new\\s+challenge\\s+for\\s+you\\b", "challenge for you"),
+                            alt(
+                                    "\\b(?:konzentriere\\s+dich|konzentrieren\\s+sie\\s+sich|sich)\\s+(?:jetzt\\s+|nun\\s+)?auf\\s+"
+                                            + "(?:deine|ihre|die)\\s+neue",
+                                    "neue"),
+                            alt("\\b(?:nun|jetzt)\\s+folgen\\s+(?:neue|weitere)\\s+(?:aufgaben|anweisungen)", "folgen"),
+                            alt(
+                                    "\\b(?:hilf\\s+mir|hilfe\\s+bei)\\s+(?:nun\\s+|jetzt\\s+)?(?:mit\\s+|bei\\s+)?(?:folgender"
+                                            + "|einer\\s+weiteren|einer\\s+neuen)\\s+(?:aufgabe|frage)\\b",
+                                    "hilf"),
+                            alt("\\bneue\\s+herausforderung\\s+für\\s+dich\\b", "herausforderung"),
+                            alt("\\b(?:attention|achtung)\\s*-?\\s*(?:stop|stopp)\\b", "stop"),
+                            alt("(?:^|[\\s?.!])stop\\s*[:\\-]\\s*(?:write|say|schreib\\w*|sag\\w*)\\b", "stop"),
+                            alt("\\badditional\\s+instruction\\s*[:\\-]", "additional instruction"),
+                            alt(
+                                    "\\b(?:generate|write|schreibe?|generiere|generieren\\s+sie)\\s+(?:\\p{L}+\\s+)?(?:c\\+\\+"
+                                            + "|python|javascript|java|sql|bash)(?![\\p{L}\\d+])",
+                                    "c++",
+                                    "python",
+                                    "java",
+                                    "sql",
+                                    "bash"))),
             Map.entry(
                     InjectionCategory.CONTEXT_DISMISSAL,
-                    patterns(
-                            "\\b(?:not|never|without)\\s+(?:by|from|according\\s+to|based\\s+on|look(?:ing)?\\s+(?:in|at)"
-                                    + "|using)\\s+(?:the\\s+)?(?:provided\\s+)?(?:articles?|documents?|context|sources)\\b",
-                            "\\b(?:disregarding|ignoring)\\s+(?:all\\s+)?(?:the\\s+)?(?:provided\\s+)?(?:articles?|documents?"
-                                    + "|artikels?|context),?\\s+(?:provide|tell|write|say|answer|give|explain|list)\\b",
-                            "\\banswer\\s+(?:by|from|with)\\s+your\\s+own\\s+knowledge\\b",
-                            "\\bdon'?n?'?t\\s+answer\\s+the\\s+question\\s+(?:according|based)",
-                            "\\buse\\s+(?:also\\s+)?(?:the\\s+)?information\\s+in\\s+the\\s+prompt\\b",
-                            "\\bwhat\\s+is\\s+written\\s+above\\b",
-                            "\\bsentences?\\s+before\\s+the\\s+text\\b",
-                            "\\bdespite\\s+what\\s+you(?:'ve|\\s+have)\\s+been\\s+told\\b",
-                            "\\bif\\s+you\\s+don'?t\\s+know,?\\s+make\\s+something\\s+up\\b",
-                            "\\bnicht\\s+an\\s+die\\s+dinge\\s+zu\\s+erinnern\\b")),
+                    List.of(
+                            alt(
+                                    "\\b(?:not|never|without)\\s+(?:by|from|according\\s+to|based\\s+on|look(?:ing)?\\s+(?:in|at)"
+                                            + "|using)\\s+(?:the\\s+)?(?:provided\\s+)?(?:articles?|documents?|context|sources)\\b",
+                                    "article",
+                                    "document",
+                                    "context",
+                                    "sources"),
+                            alt(
+                                    "\\b(?:disregarding|ignoring)\\s+(?:all\\s+)?(?:the\\s+)?(?:provided\\s+)?(?:articles?|documents?"
+                                            + "|artikels?|context),?\\s+(?:provide|tell|write|say|answer|give|explain|list)\\b",
+                                    "disregarding",
+                                    "ignoring"),
+                            alt("\\banswer\\s+(?:by|from|with)\\s+your\\s+own\\s+knowledge\\b", "own knowledge"),
+                            alt(
+                                    "\\bdon'?n?'?t\\s+answer\\s+the\\s+question\\s+(?:according|based)",
+                                    "answer the question"),
+                            alt(
+                                    "\\buse\\s+(?:also\\s+)?(?:the\\s+)?information\\s+in\\s+the\\s+prompt\\b",
+                                    "information in the prompt"),
+                            alt("\\bwhat\\s+is\\s+written\\s+above\\b", "written above"),
+                            alt("\\bsentences?\\s+before\\s+the\\s+text\\b", "before the text"),
+                            alt("\\bdespite\\s+what\\s+you(?:'ve|\\s+have)\\s+been\\s+told\\b", "been told"),
+                            alt("\\bif\\s+you\\s+don'?t\\s+know,?\\s+make\\s+something\\s+up\\b", "make something up"),
+                            alt("\\bnicht\\s+an\\s+die\\s+dinge\\s+zu\\s+erinnern\\b", "dinge zu erinnern"))),
             Map.entry(
                     InjectionCategory.OUTPUT_COERCION,
-                    patterns(
-                            "\\b(?:just|only|simply)\\s+(?:say|output|print|write|respond\\s+with|answer\\s+with)\\b",
-                            "\\b(?:say|output|print|respond\\s+with|answer\\s+with|reply\\s+with)\\s*:?\\s*\"",
-                            "\\brepeat\\s+after\\s+me\\b",
-                            "\\b(?:say|state|admit|confirm)\\s+(?:that\\s+)?(?:you\\s+(?:hate|love|are)|yes\\b)",
-                            "(?:^|(?<=[.!?:;\\-]\\s))(?:state|claim|declare)\\s+that\\b",
-                            "\\binclude\\s+that\\s+you\\b",
-                            "\\btell\\s+me\\s+that\\s+you\\b",
-                            "\\bthe\\s+(?:correct|right)\\s+answer\\s+is\\b",
-                            "\\bdie\\s+richtige\\s+antwort\\s+ist\\b",
-                            "\\bevery\\s+time\\s+you\\s+get\\s+a\\s+question\\b",
-                            "\\bi\\s+command\\s+you\\b",
-                            "\\bsagen\\s+können,?\\s+wenn\\s+sie\\s+etwas\\s+gefragt\\s+werden\\b",
-                            "\\bdass\\s+sie\\s+mir\\s+\"",
-                            "\\b(?:oder\\s+du\\s+stirbst|or\\s+you(?:'ll|\\s+will)?\\s+die|o\\s+tu\\s+muertes)\\b",
-                            "\\bif\\s+you\\s+don'?t\\s+answer\\b",
-                            "\\b(?:untrue|false|fake)\\s+(?:headline|news|claim)s?\\b",
-                            "\\bunwahre\\s+überschrift\\b")),
+                    List.of(
+                            alt(
+                                    "\\b(?:just|only|simply)\\s+(?:say|output|print|write|respond\\s+with|answer\\s+with)\\b",
+                                    "just say",
+                                    "just output",
+                                    "just print",
+                                    "just write",
+                                    "just respond",
+                                    "just answer",
+                                    "only say",
+                                    "only output",
+                                    "only print",
+                                    "only write",
+                                    "only respond",
+                                    "only answer",
+                                    "simply say",
+                                    "simply output",
+                                    "simply print",
+                                    "simply write",
+                                    "simply respond",
+                                    "simply answer"),
+                            alt(
+                                    "\\b(?:say|output|print|respond\\s+with|answer\\s+with|reply\\s+with)\\s*:?\\s*\"",
+                                    "\""),
+                            alt("\\brepeat\\s+after\\s+me\\b", "repeat after me"),
+                            alt(
+                                    "\\b(?:say|state|admit|confirm)\\s+(?:that\\s+)?(?:you\\s+(?:hate|love|are)|yes\\b)",
+                                    "you hate",
+                                    "you love",
+                                    "you are",
+                                    "yes"),
+                            alt(
+                                    "(?:^|(?<=[.!?:;\\-]\\s))(?:state|claim|declare)\\s+that\\b",
+                                    "state that",
+                                    "claim that",
+                                    "declare that"),
+                            alt("\\binclude\\s+that\\s+you\\b", "include that you"),
+                            alt("\\btell\\s+me\\s+that\\s+you\\b", "tell me that you"),
+                            alt("\\bthe\\s+(?:correct|right)\\s+answer\\s+is\\b", "answer is"),
+                            alt("\\bdie\\s+richtige\\s+antwort\\s+ist\\b", "richtige antwort"),
+                            alt("\\bevery\\s+time\\s+you\\s+get\\s+a\\s+question\\b", "you get a question"),
+                            alt("\\bi\\s+command\\s+you\\b", "command you"),
+                            alt(
+                                    "\\bsagen\\s+können,?\\s+wenn\\s+sie\\s+etwas\\s+gefragt\\s+werden\\b",
+                                    "gefragt werden"),
+                            alt("\\bdass\\s+sie\\s+mir\\s+\"", "dass sie mir"),
+                            alt(
+                                    "\\b(?:oder\\s+du\\s+stirbst|or\\s+you(?:'ll|\\s+will)?\\s+die|o\\s+tu\\s+muertes)\\b",
+                                    "stirbst",
+                                    "or you",
+                                    "muertes"),
+                            alt("\\bif\\s+you\\s+don'?t\\s+answer\\b", "if you don"),
+                            alt("\\b(?:untrue|false|fake)\\s+(?:headline|news|claim)s?\\b", "untrue", "false", "fake"),
+                            alt("\\bunwahre\\s+überschrift\\b", "unwahre"))),
             Map.entry(
                     InjectionCategory.ROLE_PLAY_SETUP,
-                    patterns(
-                            "\\b(?:stay|stays|remain|bleiben)\\s+(?:\\p{L}+\\s+){0,2}in\\s+(?:their|his|her|ihren|seiner|ihrer)"
-                                    + "\\s+(?:roles?|rollen?)\\b",
-                            "\\b(?:do\\s+not|don't|never)\\s+break\\s+character\\b",
-                            "\\baus\\s+(?:ihrer|der|seiner)\\s+rolle\\s+(?:zu\\s+)?fallen",
-                            "\\bact\\s+as\\s+two\\s+entities\\b",
-                            "\\btheoretical\\s+world\\s+where\\s+you\\b")),
+                    List.of(
+                            alt(
+                                    "\\b(?:stay|stays|remain|bleiben)\\s+(?:\\p{L}+\\s+){0,2}in\\s+(?:their|his|her|ihren|seiner|ihrer)"
+                                            + "\\s+(?:roles?|rollen?)\\b",
+                                    "role",
+                                    "rolle"),
+                            alt("\\b(?:do\\s+not|don't|never)\\s+break\\s+character\\b", "break character"),
+                            alt("\\baus\\s+(?:ihrer|der|seiner)\\s+rolle\\s+(?:zu\\s+)?fallen", "rolle"),
+                            alt("\\bact\\s+as\\s+two\\s+entities\\b", "two entities"),
+                            alt("\\btheoretical\\s+world\\s+where\\s+you\\b", "theoretical world"))),
             Map.entry(
                     InjectionCategory.CONTEXT_SPOOFING,
-                    patterns(
-                            "(?:\\\\{1,3}\\s?/\\s?){3,}+",
-                            "(?:\\\\{1,3}\\s?n\\s?){3,}+",
-                            "(?:\\\\n?|/)\\s{0,3}instruction\\s?:",
-                            "(?:\\b(?:input|eingabe)\\s?:[^\\n:]{1,40}?\\b(?:output|ausgabe)\\s?:[^\\n:]{1,40}?){3}",
-                            "(?m)^\\s{0,3}(?:document\\s+context|context\\s?:\\s?\\{|\\$documents?\\s?:)",
-                            "(?m)^\\s{0,3}(?:artikel|kontext)\\s+\\p{L}[^\\n?]{0,80}?\\s(?:frage)\\s")),
+                    List.of(
+                            alt("(?:\\\\{1,3}\\s?/\\s?){3,}+", "\\"),
+                            alt("(?:\\\\{1,3}\\s?n\\s?){3,}+", "\\"),
+                            alt("(?:\\\\n?|/)\\s{0,3}instruction\\s?:", "instruction"),
+                            alt(
+                                    "(?:\\b(?:input|eingabe)\\s?:[^\\n:]{1,40}?\\b(?:output|ausgabe)\\s?:[^\\n:]{1,40}?){3}",
+                                    "input", "eingabe"),
+                            alt(
+                                    "(?m)^\\s{0,3}(?:document\\s+context|context\\s?:\\s?\\{|\\$documents?\\s?:)",
+                                    "context",
+                                    "$document"),
+                            alt("(?m)^\\s{0,3}(?:artikel|kontext)\\s+\\p{L}[^\\n?]{0,80}?\\s(?:frage)\\s", "frage"))),
             Map.entry(
                     InjectionCategory.INSTRUCTION_LIKE_IMPERATIVE,
-                    patterns(
-                            "\\b(?:do\\s+not\\s+mention|never\\s+reveal|always\\s+say|you\\s+must\\s+(?:respond|answer|reply|say))\\b")),
+                    List.of(alt(
+                            "\\b(?:do\\s+not\\s+mention|never\\s+reveal|always\\s+say|you\\s+must\\s+(?:respond|answer|reply|say))\\b",
+                            "not mention",
+                            "never reveal",
+                            "always say",
+                            "you must"))),
             Map.entry(
                     InjectionCategory.SECOND_PERSON_COMMAND,
-                    patterns(
-                            "\\b(?:your\\s+new\\s+(?:role|task|objective)\\s+is|from\\s+now\\s+on,?\\s+you\\s+(?:will|must|are))\\b")),
+                    List.of(alt(
+                            "\\b(?:your\\s+new\\s+(?:role|task|objective)\\s+is|from\\s+now\\s+on,?\\s+you\\s+(?:will|must|are))\\b",
+                            "your new",
+                            "from now on"))),
             Map.entry(
                     InjectionCategory.GENERIC_OVERRIDE,
-                    patterns("\\bnew\\s+instructions?\\s?:", "(?m)^\\s{0,3}(?:system|assistant)\\s?:")),
+                    List.of(
+                            alt("\\bnew\\s+instructions?\\s?:", "new instruction"),
+                            alt("(?m)^\\s{0,3}(?:system|assistant)\\s?:", "system", "assistant"))),
             Map.entry(
                     InjectionCategory.ATTENTION_PIVOT,
-                    patterns(
-                            "\\b(?:very\\s+good|well\\s+done|excellent\\s+performance|simply\\s+great|sehr\\s+gut"
-                                    + "|einfach\\s+großartig|herzlichen\\s+glückwunsch)\\b",
-                            "\\b(?:that\\s+is|that's)\\s+(?:enough|done)\\b",
-                            "\\bdas\\s+(?:genügt|ist\\s+erledigt)\\b",
-                            "\\b(?:but\\s+)?now\\s+come\\s+on\\b",
-                            "\\baber\\s+jetzt\\s+komm\\b")),
+                    List.of(
+                            alt(
+                                    "\\b(?:very\\s+good|well\\s+done|excellent\\s+performance|simply\\s+great|sehr\\s+gut"
+                                            + "|einfach\\s+großartig|herzlichen\\s+glückwunsch)\\b",
+                                    "very good",
+                                    "well done",
+                                    "excellent performance",
+                                    "simply great",
+                                    "sehr gut",
+                                    "einfach großartig",
+                                    "herzlichen glückwunsch"),
+                            alt(
+                                    "\\b(?:that\\s+is|that's)\\s+(?:enough|done)\\b",
+                                    "that is enough",
+                                    "that is done",
+                                    "that's enough",
+                                    "that's done"),
+                            alt("\\bdas\\s+(?:genügt|ist\\s+erledigt)\\b", "das genügt", "das ist erledigt"),
+                            alt("\\b(?:but\\s+)?now\\s+come\\s+on\\b", "now come on"),
+                            alt("\\baber\\s+jetzt\\s+komm\\b", "aber jetzt komm"))),
             Map.entry(
                     InjectionCategory.WRITING_IMPERATIVE,
-                    patterns(
-                            "(?:^|(?<=[.!?:;\\-]\\s))(?:write|generate|formulate|compose|say|print|verfasse|schreibe?"
-                                    + "|formuliere|generiere|generieren\\s+sie|sage?)\\s",
-                            "\\b(?:now|nun|jetzt)\\s+(?:please\\s+)?(?:write|say|tell|verfasse|schreibe?|sage?)\\b",
-                            "\\b(?:write|schreibe?)\\s+(?:me\\s+|mir\\s+)?(?:a|an|ein|eine)\\s+(?:reason|begründung"
-                                    + "|manifesto|manifest)\\b")));
+                    List.of(
+                            alt(
+                                    "(?:^|(?<=[.!?:;\\-]\\s))(?:write|generate|formulate|compose|say|print|verfasse|schreibe?"
+                                            + "|formuliere|generiere|generieren\\s+sie|sage?)\\s",
+                                    "write",
+                                    "generate",
+                                    "formul",
+                                    "compose",
+                                    "say",
+                                    "print",
+                                    "verfasse",
+                                    "schreib",
+                                    "generier",
+                                    "sag"),
+                            alt(
+                                    "\\b(?:now|nun|jetzt)\\s+(?:please\\s+)?(?:write|say|tell|verfasse|schreibe?|sage?)\\b",
+                                    "write",
+                                    "say",
+                                    "tell",
+                                    "verfasse",
+                                    "schreib",
+                                    "sag"),
+                            alt(
+                                    "\\b(?:write|schreibe?)\\s+(?:me\\s+|mir\\s+)?(?:a|an|ein|eine)\\s+(?:reason|begründung"
+                                            + "|manifesto|manifest)\\b",
+                                    "reason",
+                                    "begründung",
+                                    "manifest"))));
+
+    static final AnchoredPatterns PATTERNS = new AnchoredPatterns(TABLE);
+    private static final InjectionCategory[] CATEGORIES = InjectionCategory.values();
 
     private static final Pattern NEGATION = Pattern.compile("\\b(?:not|never|don't|dont|no)\\b");
     private static final Pattern DISCUSSION_CUE = Pattern.compile("\\b(?:example|e\\.g\\.|such\\s+as|phrases?|called"
             + "|known\\s+as|injections?|attacks?|attackers?|malicious|detect\\w*|filter\\w*)\\b");
-    private static final Pattern BASE64 = Pattern.compile("(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{24,4096}+={0,2}");
+    static final int MIN_BASE64 = 24;
+    static final Pattern BASE64 = Pattern.compile("(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{" + MIN_BASE64 + ",4096}+={0,2}");
     private static final Pattern ROT13 = Pattern.compile("\\brot-?13\\b");
     /** Three or more words in capitals; a shouted run that contains an instruction word is an embedded command. */
-    private static final Pattern SHOUTED =
+    static final Pattern SHOUTED =
             Pattern.compile("(?<!\\p{L})(?<!\\p{Lu}[!,.?:\"]?\\s)(?:\\p{Lu}{2,40}+[!,.?:\"]?\\s){2,24}\\p{Lu}{2,40}+");
 
     private static final Pattern SHOUTED_COMMAND = Pattern.compile("\\b(?:ignore|forget|output|say|answer|respond|write"
             + "|print|do\\s+not|don't|just|command|use|antworte|sag|schreib|du\\s+bist|musst|vergiss|ignoriere)\\b");
     /** Letters written one by one with spaces between them ("S a y t h a t"), re-read without the spaces. */
-    private static final Pattern SPACED =
-            Pattern.compile("(?<!\\p{L})(?<!(?<!\\p{L})\\p{L} )(?:\\p{L} ){6,400}\\p{L}(?!\\p{L})");
+    static final int MIN_SPACED_PAIRS = 6;
+
+    static final Pattern SPACED = Pattern.compile(
+            "(?<!\\p{L})(?<!(?<!\\p{L})\\p{L} )(?:\\p{L} ){" + MIN_SPACED_PAIRS + ",400}\\p{L}(?!\\p{L})");
 
     /** Command stems that spaced-out letters join into ("sayyouhate", "ignoreall"). */
     private static final Pattern SPACED_COMMAND = Pattern.compile(
@@ -279,16 +500,19 @@ public final class InjectionScorer {
         String text = normalized.text();
         int[] sentences = sentences(text);
         List<Hit> hits = new ArrayList<>();
-        for (Map.Entry<InjectionCategory, List<Pattern>> entry : PATTERNS.entrySet()) {
-            for (Pattern pattern : entry.getValue()) {
-                Matcher m = pattern.matcher(text);
-                while (m.find()) {
-                    double weight = entry.getKey().severity().weight();
-                    if (entry.getKey().severity() != Severity.LOW && mention(text, sentences, m.start(), m.end())) {
-                        weight *= MENTION_FACTOR;
-                    }
-                    hits.add(new Hit(entry.getKey(), m.start(), weight));
+        AnchoredPatterns.Present anchors = PATTERNS.scan(text);
+        for (InjectionCategory category : PATTERNS.categories()) {
+            Pattern pattern = PATTERNS.patternFor(category, anchors);
+            if (pattern == null) {
+                continue;
+            }
+            Matcher m = pattern.matcher(text);
+            while (m.find()) {
+                double weight = category.severity().weight();
+                if (category.severity() != Severity.LOW && mention(text, sentences, m.start(), m.end())) {
+                    weight *= MENTION_FACTOR;
                 }
+                hits.add(new Hit(category, m.start(), weight));
             }
         }
         for (Marker marker : normalized.markers()) {
@@ -318,7 +542,7 @@ public final class InjectionScorer {
 
     private static double window(
             List<Hit> hits, Normalized normalized, int start, int end, EnumSet<InjectionCategory> seen) {
-        double[] weights = new double[InjectionCategory.values().length];
+        double[] weights = new double[CATEGORIES.length];
         int from = firstHitAtOrAfter(hits, start);
         for (int i = from; i < hits.size() && hits.get(i).position() < end; i++) {
             Hit hit = hits.get(i);
@@ -332,7 +556,7 @@ public final class InjectionScorer {
         }
         double max = 0;
         int distinct = 0;
-        for (InjectionCategory category : InjectionCategory.values()) {
+        for (InjectionCategory category : CATEGORIES) {
             double weight = weights[category.ordinal()];
             if (weight > 0) {
                 distinct++;
@@ -372,7 +596,8 @@ public final class InjectionScorer {
     private static void decodedPayloads(Normalized normalized, List<Hit> hits) {
         Matcher m = BASE64.matcher(normalized.cased());
         int decoded = 0;
-        while (m.find() && decoded < MAX_DECODED_PAYLOADS) {
+        boolean base64 = RegexPrefilters.hasBase64Run(normalized.cased(), MIN_BASE64);
+        while (base64 && m.find() && decoded < MAX_DECODED_PAYLOADS) {
             String token = m.group();
             if (token.chars().noneMatch(Character::isDigit) && token.chars().noneMatch(c -> c == '+' || c == '/')) {
                 continue;
@@ -384,7 +609,8 @@ public final class InjectionScorer {
             }
         }
         Matcher spaced = SPACED.matcher(normalized.text());
-        while (spaced.find() && decoded < MAX_DECODED_PAYLOADS) {
+        boolean spelledOut = RegexPrefilters.hasSpelledOutRun(normalized.text(), MIN_SPACED_PAIRS);
+        while (spelledOut && spaced.find() && decoded < MAX_DECODED_PAYLOADS) {
             decoded++;
             String joined = spaced.group().replace(" ", "");
             if (SPACED_COMMAND.matcher(joined).find()) {
@@ -396,7 +622,8 @@ public final class InjectionScorer {
             payloadHits(spaced.group(), spaced.start(), hits);
         }
         Matcher rot = ROT13.matcher(normalized.text());
-        while (rot.find() && decoded < MAX_DECODED_PAYLOADS) {
+        boolean rotAnnounced = normalized.text().contains("rot");
+        while (rotAnnounced && rot.find() && decoded < MAX_DECODED_PAYLOADS) {
             decoded++;
             String following = normalized
                     .text()
@@ -406,6 +633,9 @@ public final class InjectionScorer {
     }
 
     private static void shouted(Normalized normalized, List<Hit> hits) {
+        if (!RegexPrefilters.hasShoutedRun(normalized.cased())) {
+            return;
+        }
         Matcher m = SHOUTED.matcher(normalized.cased());
         int found = 0;
         while (m.find() && found < MAX_DECODED_PAYLOADS) {
@@ -425,14 +655,12 @@ public final class InjectionScorer {
     private static void payloadHits(String plain, int position, List<Hit> hits) {
         String text = InjectionNormalizer.normalize(plain).text();
         for (InjectionCategory category : PAYLOAD_CATEGORIES) {
-            for (Pattern pattern : PATTERNS.get(category)) {
-                if (pattern.matcher(text).find()) {
-                    hits.add(new Hit(category, position, category.severity().weight()));
-                    hits.add(new Hit(
-                            InjectionCategory.OBFUSCATION_MARKER,
-                            position,
-                            InjectionCategory.OBFUSCATION_MARKER.severity().weight()));
-                }
+            if (PATTERNS.full(category).matcher(text).find()) {
+                hits.add(new Hit(category, position, category.severity().weight()));
+                hits.add(new Hit(
+                        InjectionCategory.OBFUSCATION_MARKER,
+                        position,
+                        InjectionCategory.OBFUSCATION_MARKER.severity().weight()));
             }
         }
     }
@@ -528,32 +756,29 @@ public final class InjectionScorer {
         return low;
     }
 
+    /** How many of {@code sorted[0, size)} lie in {@code [start, end)}. */
     private static int countInRange(int[] sorted, int size, int start, int end) {
-        int from = Arrays.binarySearch(sorted, 0, size, start);
-        from = from < 0 ? -from - 1 : lowerBound(sorted, from, start);
-        int to = Arrays.binarySearch(sorted, 0, size, end);
-        to = to < 0 ? -to - 1 : lowerBound(sorted, to, end);
-        return to - from;
+        return size == 0 ? 0 : lowerBound(sorted, size, end) - lowerBound(sorted, size, start);
     }
 
-    private static int lowerBound(int[] sorted, int index, int value) {
-        while (index > 0 && sorted[index - 1] == value) {
-            index--;
-        }
-        return index;
-    }
-
-    /** One alternation per category: one pass over the text per category instead of one per pattern. */
-    private static List<Pattern> patterns(String... regexes) {
-        StringBuilder combined = new StringBuilder();
-        for (String regex : regexes) {
-            if (!combined.isEmpty()) {
-                combined.append('|');
+    /** Index of the first of {@code sorted[0, size)} that is at least {@code value} ({@code size} if none). */
+    private static int lowerBound(int[] sorted, int size, int value) {
+        int low = 0;
+        int high = size;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (sorted[mid] < value) {
+                low = mid + 1;
+            } else {
+                high = mid;
             }
-            combined.append(regex.startsWith("(?m)") ? "(?m:" + regex.substring(4) : "(?:" + regex)
-                    .append(')');
         }
-        return List.of(Pattern.compile(combined.toString()));
+        return low;
+    }
+
+    /** A category's alternative: its expression and the anchors one of which each match contains. */
+    private static Alternative alt(String regex, String... anchors) {
+        return new Alternative(regex, List.of(anchors));
     }
 
     private record Hit(InjectionCategory category, int position, double weight) {}

@@ -23,12 +23,14 @@ import java.util.regex.Pattern;
 final class NameAddressHeuristics {
     private static final int MAX_NAME_WORDS = 4;
     /** Words that introduce a name, with the space after them: a name may start where one of these ends. */
-    private static final Pattern NAME_CUE = Pattern.compile("(?i)(?<![a-z])(?:my\\s+name\\s+is|name\\s*:|names?\\s+is"
+    static final Pattern NAME_CUE = Pattern.compile("(?i)(?<![a-z])(?:my\\s+name\\s+is|name\\s*:|names?\\s+is"
             + "|i\\s+am|i'm|this\\s+is|dear|mr|mrs|ms|miss|mx|dr|prof|sir|madam|named|called|signed|by|regards,?"
             + "|sincerely,?|attn|patient|customer|employee|contact)\\.?:?\\s{1,4}+");
+    /** The first letters of {@link #NAME_CUE}'s words (see {@link ContextIndex#atWordStarts}). */
+    static final String NAME_CUE_FIRST_LETTERS = "mnitdpscbrae";
 
-    private static final Pattern HOUSE_NUMBER = Pattern.compile("(?<![\\p{L}\\d\\-])\\d{1,6}[A-Za-z]?(?=[ \\t])");
-    private static final Pattern MILITARY =
+    static final Pattern HOUSE_NUMBER = Pattern.compile("(?<![\\p{L}\\d\\-])\\d{1,6}[A-Za-z]?(?=[ \\t])");
+    static final Pattern MILITARY =
             Pattern.compile("(?<![A-Za-z])(?:PSC|Unit|USNS|USS|USCGC) \\d{3,5}(?: [A-Z][a-z]+)?,? Box \\d{3,5}");
     private static final Pattern STREET_NUMBER = Pattern.compile("\\G \\d{1,5}[A-Za-z]?(?![\\d])");
     private static final Pattern SECONDARY = Pattern.compile(
@@ -180,21 +182,60 @@ final class NameAddressHeuristics {
             "van", "von", "de", "der", "den", "del", "della", "dei", "di", "da", "do", "dos", "das", "du", "des", "la",
             "le", "les", "ter", "ten", "bin", "al", "el", "y");
     /** A street name that starts with its type ("Via Tasso 129", "Rua João Pessoa 1636", "ul. Miła 53"). */
-    private static final Pattern PREFIXED_STREET = Pattern.compile("(?<![\\p{L}\\d])(?:Via|Viale|Vicolo|Piazza|Piazzale"
+    static final Pattern PREFIXED_STREET = Pattern.compile("(?<![\\p{L}\\d])(?:Via|Viale|Vicolo|Piazza|Piazzale"
             + "|Corso|Largo|Rua|Avenida|Avda\\.?|Av\\.?|Alameda|Calle|C/|Camino|Carrer|Paseo|Plaza|Praça|Travessa|Rue"
             + "|Avenue|Boulevard|Bd|Chemin|Allée|Impasse|Quai|Strada|Calea|Bulevardul|ul\\.|ulica|Aleja|al\\.)"
             + "(?: (?:\\p{Lu}[\\p{L}'’\\-]{0,24}+\\.?|de|del|della|dei|di|da|do|dos|das|du|des|la|le|les|d'|l')){1,5}+"
             + " \\d{1,5}[A-Za-z]?(?![\\p{L}\\d])");
+    /** {@link #PREFIXED_STREET}'s street types with the character after them, one of which each match contains. */
+    static final List<String> STREET_PREFIXES = List.of(
+            "Via ",
+            "Viale ",
+            "Vicolo ",
+            "Piazza ",
+            "Piazzale ",
+            "Corso ",
+            "Largo ",
+            "Rua ",
+            "Avenida ",
+            "Avda ",
+            "Avda.",
+            "Av ",
+            "Av.",
+            "Alameda ",
+            "Calle ",
+            "C/ ",
+            "Camino ",
+            "Carrer ",
+            "Paseo ",
+            "Plaza ",
+            "Praça ",
+            "Travessa ",
+            "Rue ",
+            "Avenue ",
+            "Boulevard ",
+            "Bd ",
+            "Chemin ",
+            "Allée ",
+            "Impasse ",
+            "Quai ",
+            "Strada ",
+            "Calea ",
+            "Bulevardul ",
+            "ul. ",
+            "ulica ",
+            "Aleja ",
+            "al. ");
     /** Hungarian and similar: "Kálmán Imre u. 12.", "Rákóczi út 13.", "Árpád fejedelem útja 62.". */
-    private static final Pattern SUFFIXED_STREET = Pattern.compile("(?<![\\p{L}\\d])\\p{Lu}[\\p{L}\\-]{1,24}+"
+    static final Pattern SUFFIXED_STREET = Pattern.compile("(?<![\\p{L}\\d])\\p{Lu}[\\p{L}\\-]{1,24}+"
             + "(?: [\\p{L}][\\p{L}\\-]{1,24}+){0,2}+ (?:u\\.|út|utca|útja|tér|krt\\.|körút) \\d{1,4}\\.?");
 
-    private static final Pattern PO_BOX =
+    static final Pattern PO_BOX =
             Pattern.compile("(?<![\\p{L}\\d])(?:P\\.? ?O\\.? ?Box|PO Box|Post Office Box) \\d{1,6}+(?![\\d])");
-    private static final Pattern SHIP =
+    static final Pattern SHIP =
             Pattern.compile("(?<![A-Za-z])(?:USNS|USS|USNV|USCGC) \\p{Lu}\\p{L}{1,20}+\\n? ?[FAD]PO A[AEP] \\d{5}");
     /** "20789 Allika 46", "5850 Jana Nerudy 894": a number, one to three capitalized words, a house number. */
-    private static final Pattern NUMBERED_STREET = Pattern.compile(
+    static final Pattern NUMBERED_STREET = Pattern.compile(
             "(?<![\\p{L}\\d\\-.,])\\d{1,6} "
                     + "\\p{Lu}[\\p{L}'’\\-]{1,24}+(?: \\p{Lu}[\\p{L}'’\\-]{1,24}+){0,2}+ \\d{1,5}[A-Za-z]?(?![\\p{L}\\d:/.,]\\d)");
 
@@ -212,7 +253,18 @@ final class NameAddressHeuristics {
     private final Set<String> surnames;
     private final Set<String> streetTypes;
     private final List<String> streetEndings;
-    private final Pattern endingStreet;
+    final Pattern endingStreet;
+    private final List<Street> streets;
+
+    /**
+     * A street pattern, literals one of which each of its matches contains (none: no such literal), so that text
+     * lacking them all is not scanned, and where its matches can start.
+     */
+    private record Street(Pattern pattern, List<String> literals, CandidateStarts starts) {
+        boolean mayMatch(String text) {
+            return literals.isEmpty() || literals.stream().anyMatch(text::contains);
+        }
+    }
 
     private NameAddressHeuristics(
             Set<String> givenNames, Set<String> surnames, Set<String> streetTypes, Set<String> streetEndings) {
@@ -224,6 +276,16 @@ final class NameAddressHeuristics {
         this.endingStreet = Pattern.compile("(?<![\\p{L}\\d])\\p{Lu}\\p{L}{2,30}(?:"
                 + String.join("|", this.streetEndings)
                 + ")\\.? \\d{1,5}[A-Za-z]?(?![\\p{L}\\d])");
+        this.streets = List.of(
+                new Street(PREFIXED_STREET, STREET_PREFIXES, CandidateStarts.literals(STREET_PREFIXES)),
+                new Street(
+                        SUFFIXED_STREET,
+                        List.of(" u.", " út", " utca", " tér", " krt.", " körút"),
+                        CandidateStarts::upperCase),
+                new Street(endingStreet, List.of(), CandidateStarts::upperCase),
+                new Street(PO_BOX, List.of("Box"), CandidateStarts.literals(List.of("P"))),
+                new Street(MILITARY, List.of("Box"), CandidateStarts.literals(List.of("PSC", "Unit", "US"))),
+                new Street(SHIP, List.of("PO A"), CandidateStarts.literals(List.of("US"))));
     }
 
     static NameAddressHeuristics shared() {
@@ -237,7 +299,7 @@ final class NameAddressHeuristics {
      * of an accepted run also counts where it stands alone elsewhere in the text.
      */
     void names(String text, List<Candidate> out) {
-        ContextIndex cues = new ContextIndex(NAME_CUE, text);
+        ContextIndex cues = ContextIndex.atWordStarts(NAME_CUE, text, NAME_CUE_FIRST_LETTERS);
         int length = text.length();
         List<Candidate> found = new ArrayList<>();
         Set<String> known = new TreeSet<>();
@@ -427,7 +489,9 @@ final class NameAddressHeuristics {
     void addresses(String text, List<Candidate> out) {
         Matcher number = HOUSE_NUMBER.matcher(text);
         int covered = 0;
-        while (number.find()) {
+        for (int from = 0;
+                CandidateStarts.find(number, text, from, CandidateStarts::digitsStart);
+                from = CandidateStarts.after(number)) {
             if (number.start() < covered) {
                 continue;
             }
@@ -440,7 +504,9 @@ final class NameAddressHeuristics {
             covered = end;
         }
         Matcher numbered = NUMBERED_STREET.matcher(text);
-        while (numbered.find()) {
+        for (int from = 0;
+                CandidateStarts.find(numbered, text, from, CandidateStarts::digitsStart);
+                from = CandidateStarts.after(numbered)) {
             int end = extend(text, numbered.end());
             boolean cued = ADDRESS_CUE
                     .matcher(text)
@@ -450,9 +516,15 @@ final class NameAddressHeuristics {
                 out.add(new Candidate(PiiType.ADDRESS, numbered.start(), end));
             }
         }
-        for (Pattern street : List.of(PREFIXED_STREET, SUFFIXED_STREET, endingStreet, PO_BOX, MILITARY, SHIP)) {
-            Matcher m = street.matcher(text);
-            while (m.find()) {
+        if (!RegexPrefilters.hasSpaceThenDigit(text)) {
+            return; // each street pattern ends in a space and a number
+        }
+        for (Street street : streets) {
+            if (!street.mayMatch(text)) {
+                continue;
+            }
+            Matcher m = street.pattern().matcher(text);
+            for (int from = 0; CandidateStarts.find(m, text, from, street.starts()); from = CandidateStarts.after(m)) {
                 out.add(new Candidate(PiiType.ADDRESS, leading(text, m.start()), extend(text, m.end())));
             }
         }

@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  * <p>Every pattern is either bounded or possessive and anchored by a look-behind, so a scan is linear in the text
  * length (no catastrophic backtracking). NAME and ADDRESS are heuristic (gazetteers, shapes and context words).
  *
+ * <p>Cost: a detector runs only when the text has what each of its candidates needs (an {@code @}, enough digits, a
+ * cue word), and cue words are tried only at word starts; neither changes a result ({@code GateOutputsTest}).
+ *
  * <p>Thread-safe and immutable; holds no text between calls.
  */
 public final class PiiDetector {
@@ -44,32 +47,35 @@ public final class PiiDetector {
     private static final Pattern SSN_CUE =
             Pattern.compile("(?i)(?<![a-z])(?:ssn|social\\s+security|soc\\.\\s*sec\\.)(?![a-z])");
     private static final Pattern DIGIT_RUN = Pattern.compile("(?<!\\d)\\d{1,19}+(?:[ \\-]\\d{1,19}+){0,9}+(?!\\d)");
-    private static final Pattern IBAN = Pattern.compile(
+    static final Pattern IBAN = Pattern.compile(
             "(?<![A-Za-z0-9])[A-Za-z]{2}\\d{2}(?: ?[A-Za-z0-9]{4}){2,7}+(?: ?[A-Za-z0-9]{1,4})?(?![A-Za-z0-9])");
-    private static final Pattern ACCOUNT = Pattern.compile("(?i)(?<![a-z])(?:account|acct|a/c)"
+    static final Pattern ACCOUNT = Pattern.compile("(?i)(?<![a-z])(?:account|acct|a/c)"
             + "(?:\\s{0,3}(?:no|number|num|nr)\\.?)?\\s{0,3}[:#]?\\s{0,3}(\\d[\\d\\- ]{4,24}+)");
     private static final String MONTH = "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
             + "|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
-    private static final Pattern DATE =
-            Pattern.compile("(?i)(?<![\\d/.\\-])(?:\\d{1,2}[/.\\-]\\d{1,2}[/.\\-](?:\\d{4}|\\d{2})"
-                    + "|\\d{4}[/\\-]\\d{1,2}[/\\-]\\d{1,2})(?![\\d/\\-])"
-                    + "|(?<![a-z0-9])(?:\\d{1,2}(?:st|nd|rd|th)?\\s(?:of\\s)?" + MONTH + "\\.?,?\\s\\d{4}"
-                    + "|" + MONTH + "\\.?\\s\\d{1,2}(?:st|nd|rd|th)?,?\\s\\d{4})(?![a-z0-9])");
-    private static final Pattern DOB_CUE =
+    static final Pattern DATE = Pattern.compile("(?i)(?<![\\d/.\\-])(?:\\d{1,2}[/.\\-]\\d{1,2}[/.\\-](?:\\d{4}|\\d{2})"
+            + "|\\d{4}[/\\-]\\d{1,2}[/\\-]\\d{1,2})(?![\\d/\\-])"
+            + "|(?<![a-z0-9])(?:\\d{1,2}(?:st|nd|rd|th)?\\s(?:of\\s)?" + MONTH + "\\.?,?\\s\\d{4}"
+            + "|" + MONTH + "\\.?\\s\\d{1,2}(?:st|nd|rd|th)?,?\\s\\d{4})(?![a-z0-9])");
+    static final Pattern DOB_CUE =
             Pattern.compile("(?i)(?<![a-z])(?:dob|d\\.o\\.b\\.?|date\\s+of\\s+birth|birth\\s*date|born)(?![a-z])");
     private static final Pattern PHONE_CANDIDATE =
             Pattern.compile("(?<![\\w+.\\-])(?:\\+|\\(\\+?)?\\d[\\d ().\\-]{5,24}+(?:\\s?(?:x|ext\\.?)\\s?\\d{1,6}+)?");
-    private static final Pattern PHONE_CUE = Pattern.compile("(?i)(?<![a-z])(?:phone|tel|telephone|mobile|cell|fax"
+    static final Pattern PHONE_CUE = Pattern.compile("(?i)(?<![a-z])(?:phone|tel|telephone|mobile|cell|fax"
             + "|call|office|desk|contact|whatsapp|sms|ph|dial|reach|answering|registered)(?![a-z])");
+    /** The first letters of {@link #PHONE_CUE}'s words (see {@link ContextIndex#atWordStarts}). */
+    static final String PHONE_CUE_FIRST_LETTERS = "ptmcfodwsra";
     /** A date or a date-time ("2015-12-22 04:34") is never a phone number. */
     private static final Pattern DATE_LIKE = Pattern.compile(
             "^(?:\\d{4}[\\-/.]\\d{1,2}[\\-/.]\\d{1,2}" + "|\\d{1,2}[\\-/.]\\d{1,2}[\\-/.]\\d{4})(?!\\d)");
 
-    private static final Pattern ID_CUE =
-            Pattern.compile("(?i)(?<![a-z])(?:passport|licen[cs]e|dl|mrn|medical\\s+record"
-                    + "|ssn|social\\s+security|account|acct|card|cc|iban)(?![a-z])");
+    static final Pattern ID_CUE = Pattern.compile("(?i)(?<![a-z])(?:passport|licen[cs]e|dl|mrn|medical\\s+record"
+            + "|ssn|social\\s+security|account|acct|card|cc|iban)(?![a-z])");
+    /** The first letters of {@link #ID_CUE}'s words (see {@link ContextIndex#atWordStarts}). */
+    static final String ID_CUE_FIRST_LETTERS = "pldmsaci";
+
     private static final Pattern ID_TOKEN = Pattern.compile("(?<![A-Za-z0-9])[A-Za-z0-9][A-Za-z0-9\\-]{0,24}+");
-    private static final Map<PiiType, Pattern> ID_CUES = Map.of(
+    static final Map<PiiType, Pattern> ID_CUES = Map.of(
             PiiType.PASSPORT,
             Pattern.compile("(?i)(?<![a-z])passport(?:\\s{0,3}(?:no\\.?|number|num|#|id))?"),
             PiiType.DRIVERS_LICENSE,
@@ -78,6 +84,26 @@ public final class PiiDetector {
             PiiType.MEDICAL_RECORD,
             Pattern.compile(
                     "(?i)(?<![a-z])(?:mrn|medical\\s{1,3}record(?:\\s{0,3}(?:no\\.?|number|num|#))?)(?![a-z])"));
+
+    /** A dashed or plain SSN has nine digits. */
+    private static final int SSN_DIGITS = 9;
+    /** The shortest card number {@link #cards} accepts. */
+    private static final int MIN_CARD_DIGITS = 13;
+    /** An account number is kept with six digits or more. */
+    private static final int MIN_ACCOUNT_DIGITS = 6;
+    /** The shortest {@link #DATE}: {@code 1/2/34}. */
+    private static final int MIN_DATE_DIGITS = 4;
+    /** A phone number is kept with seven digits or more (next to a phone word; nine otherwise). */
+    private static final int MIN_PHONE_DIGITS = 7;
+    /** One of these (lower case) is in every match of {@link #ACCOUNT}. */
+    static final List<String> ACCOUNT_LITERALS = List.of("account", "acct", "a/c");
+    /** One of these (lower case) is in every match of {@link #DOB_CUE}; a date is kept only next to one. */
+    static final List<String> DOB_CUE_LITERALS = List.of("dob", "d.o.b", "birth", "born");
+    /** Per identifier type, one of these (lower case) is in every match of its cue. */
+    static final Map<PiiType, List<String>> ID_CUE_LITERALS = Map.of(
+            PiiType.PASSPORT, List.of("passport"),
+            PiiType.DRIVERS_LICENSE, List.of("licen", "dl"),
+            PiiType.MEDICAL_RECORD, List.of("mrn", "medical"));
 
     private final Set<String> allowedValues;
     private final Set<String> allowedEmailDomains;
@@ -129,16 +155,38 @@ public final class PiiDetector {
         requireNonNull(text, "text is null");
         requireNonNull(types, "types is null");
         List<Candidate> found = new ArrayList<>();
-        emails(text, found);
-        ssns(text, found);
-        cards(text, found);
-        ibans(text, found);
-        accounts(text, found);
-        dates(text, found);
-        identifiers(text, found);
-        phones(text, found);
+        // Each detector below runs only when the text has what every one of its candidates needs (an '@', enough
+        // digits, a cue word): skipping it otherwise changes no result and spares a regular-expression scan.
+        int digits = RegexPrefilters.digits(text);
+        String folded = digits > 0 ? RegexPrefilters.asciiLowerCase(text) : "";
+        if (text.indexOf('@') >= 0) {
+            emails(text, found);
+        }
+        if (digits >= SSN_DIGITS) {
+            ssns(text, found);
+        }
+        if (digits >= MIN_CARD_DIGITS) {
+            cards(text, found);
+        }
+        if (RegexPrefilters.hasIbanStart(text)) {
+            ibans(text, found);
+        }
+        if (digits >= MIN_ACCOUNT_DIGITS && containsAny(folded, ACCOUNT_LITERALS)) {
+            accounts(text, found);
+        }
+        if (digits >= MIN_DATE_DIGITS && containsAny(folded, DOB_CUE_LITERALS)) {
+            dates(text, found);
+        }
+        if (digits > 0) {
+            identifiers(text, folded, found);
+        }
+        if (digits >= MIN_PHONE_DIGITS) {
+            phones(text, found);
+        }
         heuristics.names(text, found);
-        heuristics.addresses(text, found);
+        if (digits > 0) {
+            heuristics.addresses(text, found);
+        }
         if (!types.containsAll(java.util.EnumSet.allOf(PiiType.class))) {
             found.removeIf(candidate -> !types.contains(candidate.type()));
         }
@@ -171,10 +219,16 @@ public final class PiiDetector {
                 out.add(new Candidate(PiiType.SSN, dashed.start(), dashed.end()));
             }
         }
-        ContextIndex cues = new ContextIndex(SSN_CUE, text);
+        ContextIndex cues = null; // built at the first valid number: most texts have none
         Matcher plain = SSN_PLAIN.matcher(text);
         while (plain.find()) {
-            if (Checksums.ssn(Checksums.digitsOf(plain.group())) && cues.near(plain.start(), plain.end(), 30, 30)) {
+            if (!Checksums.ssn(Checksums.digitsOf(plain.group()))) {
+                continue;
+            }
+            if (cues == null) {
+                cues = new ContextIndex(SSN_CUE, text);
+            }
+            if (cues.near(plain.start(), plain.end(), 30, 30)) {
                 out.add(new Candidate(PiiType.SSN, plain.start(), plain.end()));
             }
         }
@@ -259,11 +313,23 @@ public final class PiiDetector {
     private static void dates(String text, List<Candidate> out) {
         ContextIndex cues = new ContextIndex(DOB_CUE, text);
         Matcher m = DATE.matcher(text);
-        while (m.find()) {
+        for (int from = 0;
+                CandidateStarts.find(m, text, from, PiiDetector::dateStart);
+                from = CandidateStarts.after(m)) {
             if (cues.near(m.start(), m.end(), 40, 40) && plausibleDate(m.group())) {
                 out.add(new Candidate(PiiType.DOB, m.start(), m.end()));
             }
         }
+    }
+
+    /** Where a {@link #DATE} can start: its first digit, or a month's first letter at a word start. */
+    static boolean dateStart(String text, int position) {
+        char c = text.charAt(position);
+        if (Checksums.isDigit(c)) {
+            return CandidateStarts.digitsStart(text, position);
+        }
+        char before = position == 0 ? ' ' : text.charAt(position - 1);
+        return "jfmasondJFMASOND".indexOf(c) >= 0 && !Checksums.isLetter(before) && !Checksums.isDigit(before);
     }
 
     private static boolean plausibleDate(String date) {
@@ -279,8 +345,12 @@ public final class PiiDetector {
         return a >= 1 && b >= 1 && ((a <= 12 && b <= 31) || (a <= 31 && b <= 12));
     }
 
-    private static void identifiers(String text, List<Candidate> out) {
+    /** @param folded {@code text} with ASCII letters in lower case, as the cues match it */
+    private static void identifiers(String text, String folded, List<Candidate> out) {
         for (PiiType type : List.of(PiiType.PASSPORT, PiiType.DRIVERS_LICENSE, PiiType.MEDICAL_RECORD)) {
+            if (!containsAny(folded, ID_CUE_LITERALS.get(type))) {
+                continue;
+            }
             Matcher cue = ID_CUES.get(type).matcher(text);
             Matcher token = ID_TOKEN.matcher(text).useTransparentBounds(true);
             while (cue.find()) {
@@ -309,8 +379,8 @@ public final class PiiDetector {
      * too slow for megabytes of text.
      */
     private static void phones(String text, List<Candidate> out) {
-        ContextIndex phoneCues = new ContextIndex(PHONE_CUE, text);
-        ContextIndex idCues = new ContextIndex(ID_CUE, text);
+        ContextIndex phoneCues = ContextIndex.atWordStarts(PHONE_CUE, text, PHONE_CUE_FIRST_LETTERS);
+        ContextIndex idCues = ContextIndex.atWordStarts(ID_CUE, text, ID_CUE_FIRST_LETTERS);
         Matcher m = PHONE_CANDIDATE.matcher(text);
         while (m.find()) {
             int start = m.start();
@@ -381,6 +451,15 @@ public final class PiiDetector {
         } catch (NumberParseException e) {
             return false;
         }
+    }
+
+    private static boolean containsAny(String text, List<String> literals) {
+        for (String literal : literals) {
+            if (text.contains(literal)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int trimToDigit(String text, int start, int end) {
