@@ -227,8 +227,8 @@ final class PdfLayoutReader {
                     kept.add(line);
                 }
             }
-            kept = withTables(kept, rulings.getOrDefault(page, List.of()));
             float width = document.getPage(page - 1).getCropBox().getWidth();
+            kept = withTables(kept, rulings.getOrDefault(page, List.of()), width);
             markSideBySide(kept, width, sideBySide);
             body.addAll(readingOrder(kept, width));
         }
@@ -363,38 +363,48 @@ final class PdfLayoutReader {
         }
     }
 
-    /** The page's lines with those inside a detected table replaced by one line carrying the table, where it began. */
-    private static List<Line> withTables(List<Line> lines, List<PdfRulings.Segment> segments) {
+    /**
+     * The page's lines with those inside a detected table replaced by one line carrying the table, where it began:
+     * tables from ruling lines first, then tables from the alignment of the remaining text ({@link PdfAlignedTables}).
+     */
+    private static List<Line> withTables(List<Line> lines, List<PdfRulings.Segment> segments, float width) {
         if (lines.size() < 4) {
             return lines;
         }
         List<Line> result = new ArrayList<>(lines);
         for (PdfTables.Found table : PdfTables.detect(lines, segments)) {
-            int at = result.size();
-            for (Line line : table.lines()) {
-                int index = result.indexOf(line);
-                if (index >= 0) {
-                    at = Math.min(at, index);
-                }
-            }
-            result.removeAll(table.lines());
-            Line first = table.lines().getFirst();
-            result.add(
-                    Math.min(at, result.size()),
-                    new Line(
-                            first.page(),
-                            "",
-                            table.x0(),
-                            table.x1(),
-                            table.top(),
-                            table.bottom(),
-                            first.size(),
-                            false,
-                            false,
-                            List.of(),
-                            table));
+            replace(result, table);
+        }
+        for (PdfTables.Found table : PdfAlignedTables.detect(result, segments, width)) {
+            replace(result, table);
         }
         return result;
+    }
+
+    private static void replace(List<Line> result, PdfTables.Found table) {
+        int at = result.size();
+        for (Line line : table.lines()) {
+            int index = result.indexOf(line);
+            if (index >= 0) {
+                at = Math.min(at, index);
+            }
+        }
+        result.removeAll(table.lines());
+        Line first = table.lines().getFirst();
+        result.add(
+                Math.min(at, result.size()),
+                new Line(
+                        first.page(),
+                        "",
+                        table.x0(),
+                        table.x1(),
+                        table.top(),
+                        table.bottom(),
+                        first.size(),
+                        false,
+                        false,
+                        List.of(),
+                        table));
     }
 
     private void table(PdfTables.Found found, int page) {

@@ -188,10 +188,29 @@ final class PdfTables {
         boundaries.add(x0 - 1);
         boundaries.addAll(grid ? interior : alignmentGaps(inside, x0, x1));
         boundaries.add(x1 + 1);
+        return assemble(inside, boundaries, rowRules, grid, x0, x1, top, bottom);
+    }
+
+    /**
+     * The table of the given lines cut at the column boundaries (first and last are the outer edges), or null when it
+     * does not hold at least two rows with text in two or more columns, cuts words, or holds prose. Text rows are the
+     * lines overlapping vertically; a row between the same horizontal rules (any row of a grid) or, without rules, a
+     * row whose first column is empty continues the row above it.
+     */
+    static Found assemble(
+            List<PdfLayoutReader.Line> inside,
+            List<Float> boundaries,
+            List<Float> rowRules,
+            boolean grid,
+            float x0,
+            float x1,
+            float top,
+            float bottom) {
         int columns = boundaries.size() - 1;
         if (columns < 2 || columns > MAX_COLUMNS) {
             return null;
         }
+        inside = new ArrayList<>(inside);
         // text rows: lines overlapping vertically, top to bottom
         inside.sort(
                 Comparator.comparingDouble(PdfLayoutReader.Line::bottom).thenComparingDouble(PdfLayoutReader.Line::x0));

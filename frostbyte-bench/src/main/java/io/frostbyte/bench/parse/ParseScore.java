@@ -178,14 +178,43 @@ final class ParseScore {
                 }
             }
             if (best < 0) {
+                if (VERBOSE) {
+                    System.err.printf(
+                            Locale.ROOT,
+                            "  table missed    truth %s  %s%n",
+                            shape(element.cells()),
+                            firstRow(element.cells()));
+                }
                 continue;
             }
             used[best] = true;
             List<List<String>> grid = predicted.get(best);
-            if (grid.size() == element.cells().size()
+            boolean exact = grid.size() == element.cells().size()
                     && !element.cells().isEmpty()
-                    && grid.getFirst().size() == element.cells().getFirst().size()) {
+                    && grid.getFirst().size() == element.cells().getFirst().size();
+            if (exact) {
                 tablesWithExactShape++;
+            }
+            if (VERBOSE && (!exact || bestMatched < truthCells.size())) {
+                System.err.printf(
+                        Locale.ROOT,
+                        "  table shape     ours %s truth %s  cells %d/%d  %s%n",
+                        shape(grid),
+                        shape(element.cells()),
+                        bestMatched,
+                        truthCells.size(),
+                        firstRow(element.cells()));
+            }
+        }
+        if (VERBOSE) {
+            for (int i = 0; i < predicted.size(); i++) {
+                if (!used[i]) {
+                    System.err.printf(
+                            Locale.ROOT,
+                            "  table false     ours %s  %s%n",
+                            shape(predicted.get(i)),
+                            firstRow(predicted.get(i)));
+                }
             }
         }
         if (!expectedBag.isEmpty() || !predictedBag.isEmpty()) {
@@ -198,6 +227,15 @@ final class ParseScore {
     private static String abbreviate(String text) {
         String line = text.replaceAll("\\s+", " ").strip();
         return line.length() <= 90 ? line : line.substring(0, 90) + "…";
+    }
+
+    /** Rows x columns of the first row, for the verbose output. */
+    private static String shape(List<List<String>> cells) {
+        return cells.size() + "x" + (cells.isEmpty() ? 0 : cells.getFirst().size());
+    }
+
+    private static String firstRow(List<List<String>> cells) {
+        return cells.isEmpty() ? "" : abbreviate(String.join(" | ", cells.getFirst()));
     }
 
     private static List<String> nonEmpty(List<List<String>> cells) {
@@ -232,10 +270,14 @@ final class ParseScore {
         return normalize(text).replace(" ", "");
     }
 
-    /** Lower case, NFKC, Markdown emphasis and escapes removed, whitespace collapsed. */
+    /**
+     * Lower case, NFKC, Markdown emphasis and escapes removed, control characters removed (the canonical text never
+     * holds them, see {@code CanonicalDocumentBuilder}; some ground truth keeps extraction debris such as U+0084
+     * for bullet glyphs), whitespace collapsed.
+     */
     static String normalize(String text) {
         String normalized = Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
-        normalized = normalized.replaceAll("[*_`\\\\]", "");
+        normalized = normalized.replaceAll("[*_`\\\\]", "").replaceAll("[\\p{Cc}&&[^\\s]]", "");
         return normalized.replaceAll("\\s+", " ").strip();
     }
 
