@@ -101,4 +101,8 @@ final class Checksums {
     static boolean isLetter(char c) {
         return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
     }
+
+    static boolean isLetterOrDigit(char c) {
+        return isLetter(c) || isDigit(c);
+    }
 }

@@ -243,6 +243,18 @@ final class NameAddressHeuristics {
             "(?i)(?:address|lives (?:on|at)|located at|return to|sent to|deliver(?:ed)? to|ship(?:ped)? to)\\W{0,4}$");
     private static final Pattern LEADING_NUMBER = Pattern.compile("(?<![\\p{L}\\d\\-])\\d{1,6} $");
 
+    /**
+     * Where {@link #endingStreet} can start: a capital after no letter or digit whose run of letters is followed by an
+     * optional dot, a space and a digit. Every match is one word of letters (capital, letters, a street ending, all
+     * letters) and then {@code \.? \d}, so its letters are exactly the run of letters that starts there; a position
+     * where that run is not followed so cannot start a match, and the expression (with its alternation of endings,
+     * tried at every split of the word) is not run there.
+     */
+    static final CandidateStarts ENDING_STREET_STARTS = CandidateStarts.of(
+            c -> Character.getType(c) == Character.UPPERCASE_LETTER || Character.isHighSurrogate((char) c),
+            c -> Checksums.isDigit((char) c) || Character.isLetter(c),
+            NameAddressHeuristics::wordThenNumber);
+
     private static final NameAddressHeuristics SHARED = new NameAddressHeuristics(
             union(load("first-names.txt"), load("given-names.txt")),
             load("surnames.txt"),
@@ -281,11 +293,31 @@ final class NameAddressHeuristics {
                 new Street(
                         SUFFIXED_STREET,
                         List.of(" u.", " út", " utca", " tér", " krt.", " körút"),
-                        CandidateStarts::upperCase),
-                new Street(endingStreet, List.of(), CandidateStarts::upperCase),
+                        CandidateStarts.UPPER_CASE_WORDS),
+                new Street(endingStreet, List.of(), ENDING_STREET_STARTS),
                 new Street(PO_BOX, List.of("Box"), CandidateStarts.literals(List.of("P"))),
                 new Street(MILITARY, List.of("Box"), CandidateStarts.literals(List.of("PSC", "Unit", "US"))),
                 new Street(SHIP, List.of("PO A"), CandidateStarts.literals(List.of("US"))));
+    }
+
+    /** Whether the word of letters at {@code position} is an upper-case letter's and is followed by {@code \.? \d}. */
+    private static boolean wordThenNumber(String text, int position) {
+        if (!CandidateStarts.upperCase(text, position)) {
+            return false;
+        }
+        int i = position;
+        int length = text.length();
+        while (i < length) {
+            int c = text.codePointAt(i);
+            if (!Character.isLetter(c)) {
+                break;
+            }
+            i += Character.charCount(c);
+        }
+        if (i < length && text.charAt(i) == '.') {
+            i++;
+        }
+        return i + 1 < length && text.charAt(i) == ' ' && Checksums.isDigit(text.charAt(i + 1));
     }
 
     static NameAddressHeuristics shared() {
@@ -490,7 +522,7 @@ final class NameAddressHeuristics {
         Matcher number = HOUSE_NUMBER.matcher(text);
         int covered = 0;
         for (int from = 0;
-                CandidateStarts.find(number, text, from, CandidateStarts::digitsStart);
+                CandidateStarts.find(number, text, from, CandidateStarts.DIGITS);
                 from = CandidateStarts.after(number)) {
             if (number.start() < covered) {
                 continue;
@@ -505,7 +537,7 @@ final class NameAddressHeuristics {
         }
         Matcher numbered = NUMBERED_STREET.matcher(text);
         for (int from = 0;
-                CandidateStarts.find(numbered, text, from, CandidateStarts::digitsStart);
+                CandidateStarts.find(numbered, text, from, CandidateStarts.DIGITS);
                 from = CandidateStarts.after(numbered)) {
             int end = extend(text, numbered.end());
             boolean cued = ADDRESS_CUE

@@ -8,6 +8,7 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,13 +41,16 @@ public final class PiiDetector {
             "IE", "IL", "IN", "IS", "IT", "JP", "KR", "MX", "NL", "NO", "NZ", "PL", "PT", "RO", "RU", "SE", "SG", "SK",
             "TR", "UA", "US", "ZA");
 
-    private static final Pattern EMAIL = Pattern.compile("(?<![A-Za-z0-9._%+\\-])[A-Za-z0-9][A-Za-z0-9._%+\\-]{0,63}+@"
+    static final Pattern EMAIL = Pattern.compile("(?<![A-Za-z0-9._%+\\-])[A-Za-z0-9][A-Za-z0-9._%+\\-]{0,63}+@"
             + "(?:[A-Za-z0-9\\-]{1,63}+\\.(?=[A-Za-z0-9])){1,8}+[A-Za-z]{2,24}+(?![A-Za-z0-9\\-])");
-    private static final Pattern SSN_DASHED = Pattern.compile("(?<![\\d\\-])\\d{3}-\\d{2}-\\d{4}(?![\\d\\-])");
-    private static final Pattern SSN_PLAIN = Pattern.compile("(?<![\\d\\-])\\d{3} ?\\d{2} ?\\d{4}(?![\\d\\-])");
-    private static final Pattern SSN_CUE =
+    static final Pattern SSN_DASHED = Pattern.compile("(?<![\\d\\-])\\d{3}-\\d{2}-\\d{4}(?![\\d\\-])");
+    static final Pattern SSN_PLAIN = Pattern.compile("(?<![\\d\\-])\\d{3} ?\\d{2} ?\\d{4}(?![\\d\\-])");
+    static final Pattern SSN_CUE =
             Pattern.compile("(?i)(?<![a-z])(?:ssn|social\\s+security|soc\\.\\s*sec\\.)(?![a-z])");
-    private static final Pattern DIGIT_RUN = Pattern.compile("(?<!\\d)\\d{1,19}+(?:[ \\-]\\d{1,19}+){0,9}+(?!\\d)");
+    /** The first letter of {@link #SSN_CUE}'s words (see {@link ContextIndex#atWordStarts}). */
+    static final String SSN_CUE_FIRST_LETTERS = "s";
+
+    static final Pattern DIGIT_RUN = Pattern.compile("(?<!\\d)\\d{1,19}+(?:[ \\-]\\d{1,19}+){0,9}+(?!\\d)");
     static final Pattern IBAN = Pattern.compile(
             "(?<![A-Za-z0-9])[A-Za-z]{2}\\d{2}(?: ?[A-Za-z0-9]{4}){2,7}+(?: ?[A-Za-z0-9]{1,4})?(?![A-Za-z0-9])");
     static final Pattern ACCOUNT = Pattern.compile("(?i)(?<![a-z])(?:account|acct|a/c)"
@@ -59,12 +63,17 @@ public final class PiiDetector {
             + "|" + MONTH + "\\.?\\s\\d{1,2}(?:st|nd|rd|th)?,?\\s\\d{4})(?![a-z0-9])");
     static final Pattern DOB_CUE =
             Pattern.compile("(?i)(?<![a-z])(?:dob|d\\.o\\.b\\.?|date\\s+of\\s+birth|birth\\s*date|born)(?![a-z])");
-    private static final Pattern PHONE_CANDIDATE =
+    /** The first letters of {@link #DOB_CUE}'s words (see {@link ContextIndex#atWordStarts}). */
+    static final String DOB_CUE_FIRST_LETTERS = "db";
+
+    static final Pattern PHONE_CANDIDATE =
             Pattern.compile("(?<![\\w+.\\-])(?:\\+|\\(\\+?)?\\d[\\d ().\\-]{5,24}+(?:\\s?(?:x|ext\\.?)\\s?\\d{1,6}+)?");
     static final Pattern PHONE_CUE = Pattern.compile("(?i)(?<![a-z])(?:phone|tel|telephone|mobile|cell|fax"
             + "|call|office|desk|contact|whatsapp|sms|ph|dial|reach|answering|registered)(?![a-z])");
     /** The first letters of {@link #PHONE_CUE}'s words (see {@link ContextIndex#atWordStarts}). */
     static final String PHONE_CUE_FIRST_LETTERS = "ptmcfodwsra";
+    /** A trailing extension ("x 12", "ext. 345"), which does not count as digits of the number. */
+    private static final Pattern EXTENSION = Pattern.compile("(?i)\\s?(?:x|ext\\.?)\\s?\\d+$");
     /** A date or a date-time ("2015-12-22 04:34") is never a phone number. */
     private static final Pattern DATE_LIKE = Pattern.compile(
             "^(?:\\d{4}[\\-/.]\\d{1,2}[\\-/.]\\d{1,2}" + "|\\d{1,2}[\\-/.]\\d{1,2}[\\-/.]\\d{4})(?!\\d)");
@@ -75,6 +84,43 @@ public final class PiiDetector {
     static final String ID_CUE_FIRST_LETTERS = "pldmsaci";
 
     private static final Pattern ID_TOKEN = Pattern.compile("(?<![A-Za-z0-9])[A-Za-z0-9][A-Za-z0-9\\-]{0,24}+");
+    /**
+     * Where a match of each {@link #ID_CUES} expression can start: the first letter of its words after no ASCII letter,
+     * as its look-behind {@code (?i)(?<![a-z])} requires (case folding is ASCII-only without {@code UNICODE_CASE}).
+     */
+    static final Map<PiiType, CandidateStarts> ID_CUE_STARTS = Map.of(
+            PiiType.PASSPORT, CandidateStarts.asciiWordStarts("p"),
+            PiiType.DRIVERS_LICENSE, CandidateStarts.asciiWordStarts("d"),
+            PiiType.MEDICAL_RECORD, CandidateStarts.asciiWordStarts("m"));
+    /** Where an {@link #ACCOUNT} match can start: an "a" after no ASCII letter. */
+    static final CandidateStarts ACCOUNT_STARTS = CandidateStarts.asciiWordStarts("a");
+    /** Where an {@link #IBAN} can start: two ASCII letters, then two digits, after no ASCII letter or digit. */
+    static final CandidateStarts IBAN_STARTS = CandidateStarts.of(
+            c -> Checksums.isLetter((char) c),
+            c -> Checksums.isLetterOrDigit((char) c),
+            (text, position) -> position + 3 < text.length()
+                    && Checksums.isLetter(text.charAt(position + 1))
+                    && Checksums.isDigit(text.charAt(position + 2))
+                    && Checksums.isDigit(text.charAt(position + 3)));
+    /**
+     * Where a {@link #DATE} can start: a digit or a month's first letter, after no digit (both of its look-behinds
+     * refuse one); a month only after no ASCII letter either.
+     */
+    static final CandidateStarts DATE_STARTS = CandidateStarts.of(
+            c -> Checksums.isDigit((char) c) || "jfmasondJFMASOND".indexOf(c) >= 0,
+            c -> Checksums.isDigit((char) c),
+            (text, position) -> Checksums.isDigit(text.charAt(position))
+                    || position == 0
+                    || !Checksums.isLetter(text.charAt(position - 1)));
+    /**
+     * Where a {@link #PHONE_CANDIDATE} can start: a {@code +}, a {@code (} or a digit, after none of the characters
+     * its look-behind refuses ({@code [\w+.\-]}, digits included).
+     */
+    static final CandidateStarts PHONE_STARTS = CandidateStarts.of(
+            c -> Checksums.isDigit((char) c) || c == '+' || c == '(',
+            c -> Checksums.isLetterOrDigit((char) c) || c == '_' || c == '+' || c == '.' || c == '-',
+            null);
+
     static final Map<PiiType, Pattern> ID_CUES = Map.of(
             PiiType.PASSPORT,
             Pattern.compile("(?i)(?<![a-z])passport(?:\\s{0,3}(?:no\\.?|number|num|#|id))?"),
@@ -195,12 +241,47 @@ public final class PiiDetector {
 
     private static void emails(String text, List<Candidate> out) {
         Matcher m = EMAIL.matcher(text);
-        while (m.find()) {
+        for (int from = 0; findEmail(m, text, from); from = CandidateStarts.after(m)) {
             String domain = text.substring(text.indexOf('@', m.start()) + 1, m.end());
             if (validDomain(domain)) {
                 out.add(new Candidate(PiiType.EMAIL, m.start(), m.end()));
             }
         }
+    }
+
+    /**
+     * The next {@link #EMAIL} match at or after {@code from}, as {@code m.find()} from there would find it, trying the
+     * expression at one position per {@code @} only. The local part is possessive and its characters never include
+     * {@code @}, and the look-behind refuses a local-part character before the match; so a match whose {@code @} is at
+     * {@code at} starts exactly where the unbroken run of local-part characters before {@code at} starts, and that run
+     * is 1 to 64 characters long. A run that goes on further back, or starts before {@code from}, starts no match that
+     * {@code find} from {@code from} could return (any later position in it follows a local-part character). The
+     * {@code @}s are in text order and so are their runs' starts, so the first match found is the leftmost.
+     *
+     * @return whether a match was found; {@code m} then holds it
+     */
+    static boolean findEmail(Matcher m, String text, int from) {
+        m.useTransparentBounds(true).useAnchoringBounds(false);
+        for (int at = text.indexOf('@', from); at >= 0; at = text.indexOf('@', at + 1)) {
+            int start = at;
+            int limit = Math.max(from, at - 64);
+            while (start > limit && isLocalPart(text.charAt(start - 1))) {
+                start--;
+            }
+            if (start == at || (start > 0 && isLocalPart(text.charAt(start - 1)))) {
+                continue;
+            }
+            m.region(start, text.length());
+            if (m.lookingAt()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code [A-Za-z0-9._%+\-]}: a character of an e-mail address's local part as {@link #EMAIL} has it. */
+    private static boolean isLocalPart(char c) {
+        return Checksums.isLetterOrDigit(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
     }
 
     private static boolean validDomain(String domain) {
@@ -214,19 +295,23 @@ public final class PiiDetector {
 
     private static void ssns(String text, List<Candidate> out) {
         Matcher dashed = SSN_DASHED.matcher(text);
-        while (dashed.find()) {
+        for (int from = 0;
+                CandidateStarts.find(dashed, text, from, CandidateStarts.DIGITS);
+                from = CandidateStarts.after(dashed)) {
             if (Checksums.ssn(Checksums.digitsOf(dashed.group()))) {
                 out.add(new Candidate(PiiType.SSN, dashed.start(), dashed.end()));
             }
         }
         ContextIndex cues = null; // built at the first valid number: most texts have none
         Matcher plain = SSN_PLAIN.matcher(text);
-        while (plain.find()) {
+        for (int from = 0;
+                CandidateStarts.find(plain, text, from, CandidateStarts.DIGITS);
+                from = CandidateStarts.after(plain)) {
             if (!Checksums.ssn(Checksums.digitsOf(plain.group()))) {
                 continue;
             }
             if (cues == null) {
-                cues = new ContextIndex(SSN_CUE, text);
+                cues = ContextIndex.atWordStarts(SSN_CUE, text, SSN_CUE_FIRST_LETTERS);
             }
             if (cues.near(plain.start(), plain.end(), 30, 30)) {
                 out.add(new Candidate(PiiType.SSN, plain.start(), plain.end()));
@@ -236,7 +321,9 @@ public final class PiiDetector {
 
     private static void cards(String text, List<Candidate> out) {
         Matcher m = DIGIT_RUN.matcher(text);
-        while (m.find()) {
+        for (int from = 0;
+                CandidateStarts.find(m, text, from, CandidateStarts.DIGITS);
+                from = CandidateStarts.after(m)) {
             List<int[]> groups = new ArrayList<>();
             int groupStart = -1;
             for (int i = m.start(); i <= m.end(); i++) {
@@ -292,7 +379,7 @@ public final class PiiDetector {
 
     private static void ibans(String text, List<Candidate> out) {
         Matcher m = IBAN.matcher(text);
-        while (m.find()) {
+        for (int from = 0; CandidateStarts.find(m, text, from, IBAN_STARTS); from = CandidateStarts.after(m)) {
             if (Checksums.iban(Checksums.alphanumericsOf(m.group()))) {
                 out.add(new Candidate(PiiType.FINANCIAL_ACCOUNT, m.start(), m.end()));
             }
@@ -301,7 +388,7 @@ public final class PiiDetector {
 
     private static void accounts(String text, List<Candidate> out) {
         Matcher m = ACCOUNT.matcher(text);
-        while (m.find()) {
+        for (int from = 0; CandidateStarts.find(m, text, from, ACCOUNT_STARTS); from = CandidateStarts.after(m)) {
             int start = m.start(1);
             int end = trimToDigit(text, start, m.end(1));
             if (Checksums.digitsOf(text.subSequence(start, end)).length() >= 6) {
@@ -311,25 +398,13 @@ public final class PiiDetector {
     }
 
     private static void dates(String text, List<Candidate> out) {
-        ContextIndex cues = new ContextIndex(DOB_CUE, text);
+        ContextIndex cues = ContextIndex.atWordStarts(DOB_CUE, text, DOB_CUE_FIRST_LETTERS);
         Matcher m = DATE.matcher(text);
-        for (int from = 0;
-                CandidateStarts.find(m, text, from, PiiDetector::dateStart);
-                from = CandidateStarts.after(m)) {
+        for (int from = 0; CandidateStarts.find(m, text, from, DATE_STARTS); from = CandidateStarts.after(m)) {
             if (cues.near(m.start(), m.end(), 40, 40) && plausibleDate(m.group())) {
                 out.add(new Candidate(PiiType.DOB, m.start(), m.end()));
             }
         }
-    }
-
-    /** Where a {@link #DATE} can start: its first digit, or a month's first letter at a word start. */
-    static boolean dateStart(String text, int position) {
-        char c = text.charAt(position);
-        if (Checksums.isDigit(c)) {
-            return CandidateStarts.digitsStart(text, position);
-        }
-        char before = position == 0 ? ' ' : text.charAt(position - 1);
-        return "jfmasondJFMASOND".indexOf(c) >= 0 && !Checksums.isLetter(before) && !Checksums.isDigit(before);
     }
 
     private static boolean plausibleDate(String date) {
@@ -352,11 +427,12 @@ public final class PiiDetector {
                 continue;
             }
             Matcher cue = ID_CUES.get(type).matcher(text);
+            CandidateStarts cueStarts = ID_CUE_STARTS.get(type);
             Matcher token = ID_TOKEN.matcher(text).useTransparentBounds(true);
-            while (cue.find()) {
-                int from = cue.end();
-                token.region(from, Math.min(text.length(), from + 30 + 25));
-                while (token.find() && token.start() <= from + 30) {
+            for (int from = 0; CandidateStarts.find(cue, text, from, cueStarts); from = CandidateStarts.after(cue)) {
+                int cueEnd = cue.end();
+                token.region(cueEnd, Math.min(text.length(), cueEnd + 30 + 25));
+                while (token.find() && token.start() <= cueEnd + 30) {
                     int end = token.end();
                     while (end > token.start() && text.charAt(end - 1) == '-') {
                         end--;
@@ -377,12 +453,18 @@ public final class PiiDetector {
      * region (international numbers carry their own code); numbers written nationally for another region count
      * only next to a phone word. libphonenumber never sees more than one short candidate at a time: its matcher is
      * too slow for megabytes of text.
+     *
+     * <p>libphonenumber's answers depend on the candidate's characters only (a span it finds is checked by {@link
+     * #plausiblePhone} on those characters too), so each distinct candidate is checked once per call and the answer
+     * reused where the same string recurs: a long document repeats its numbers (letterheads, footers, tables).
      */
     private static void phones(String text, List<Candidate> out) {
         ContextIndex phoneCues = ContextIndex.atWordStarts(PHONE_CUE, text, PHONE_CUE_FIRST_LETTERS);
         ContextIndex idCues = ContextIndex.atWordStarts(ID_CUE, text, ID_CUE_FIRST_LETTERS);
+        Map<String, List<int[]>> numbersByCandidate = new HashMap<>();
+        Map<String, Boolean> possibleByCandidate = new HashMap<>();
         Matcher m = PHONE_CANDIDATE.matcher(text);
-        while (m.find()) {
+        for (int from = 0; CandidateStarts.find(m, text, from, PHONE_STARTS); from = CandidateStarts.after(m)) {
             int start = m.start();
             int end = trimToDigit(text, start, m.end());
             String candidate = text.substring(start, end);
@@ -393,18 +475,28 @@ public final class PiiDetector {
             if (!plausiblePhone(text, start, end, cued ? 7 : 9)) {
                 continue;
             }
-            boolean found = false;
-            for (PhoneNumberMatch match :
-                    PHONES.findNumbers(candidate, DEFAULT_REGION, PhoneNumberUtil.Leniency.VALID, 4)) {
-                if (plausiblePhone(text, start + match.start(), start + match.end(), 9)) {
-                    out.add(new Candidate(PiiType.PHONE, start + match.start(), start + match.end()));
-                    found = true;
-                }
+            List<int[]> numbers = numbersByCandidate.computeIfAbsent(candidate, PiiDetector::validNumbers);
+            for (int[] number : numbers) {
+                out.add(new Candidate(PiiType.PHONE, start + number[0], start + number[1]));
             }
-            if (!found && cued && possibleSomewhere(candidate)) {
+            if (numbers.isEmpty()
+                    && cued
+                    && possibleByCandidate.computeIfAbsent(candidate, PiiDetector::possibleSomewhere)) {
                 out.add(new Candidate(PiiType.PHONE, start, end));
             }
         }
+    }
+
+    /** The spans (within {@code candidate}) of the valid numbers libphonenumber finds in it that are plausible. */
+    private static List<int[]> validNumbers(String candidate) {
+        List<int[]> numbers = new ArrayList<>(1);
+        for (PhoneNumberMatch match :
+                PHONES.findNumbers(candidate, DEFAULT_REGION, PhoneNumberUtil.Leniency.VALID, 4)) {
+            if (plausiblePhone(candidate, match.start(), match.end(), 9)) {
+                numbers.add(new int[] {match.start(), match.end()});
+            }
+        }
+        return numbers;
     }
 
     /**
@@ -413,7 +505,7 @@ public final class PiiDetector {
      */
     private static boolean plausiblePhone(String text, int start, int end, int minimum) {
         String raw = text.substring(start, end);
-        String withoutExtension = raw.replaceFirst("(?i)\\s?(?:x|ext\\.?)\\s?\\d+$", "");
+        String withoutExtension = EXTENSION.matcher(raw).replaceFirst("");
         String digits = Checksums.digitsOf(withoutExtension);
         if (digits.length() < minimum || digits.length() > 17) {
             return false;
@@ -432,7 +524,7 @@ public final class PiiDetector {
      * written nationally, for one of {@link #REGIONS}; an extension is allowed.
      */
     private static boolean possibleSomewhere(String candidate) {
-        String number = candidate.replaceFirst("(?i)\\s?(?:x|ext\\.?)\\s?\\d+$", "");
+        String number = EXTENSION.matcher(candidate).replaceFirst("");
         if (number.startsWith("+") || number.startsWith("(+")) {
             return possible(number, "ZZ");
         }

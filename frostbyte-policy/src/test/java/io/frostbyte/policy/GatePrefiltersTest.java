@@ -125,13 +125,19 @@ class GatePrefiltersTest {
     void a_cue_tried_only_at_word_starts_finds_exactly_what_find_finds() {
         List<String> samples = Stream.concat(
                         texts.stream(),
-                        Stream.of("Mr. Smith, tel: 555; ATTN Dr.Who", "xphone phone1 Phone", "My name is:  Ann"))
+                        Stream.of(
+                                "Mr. Smith, tel: 555; ATTN Dr.Who",
+                                "xphone phone1 Phone",
+                                "My name is:  Ann",
+                                "SSN 078-05-1120, Social  Security, soc. sec. 1; DOB, D.O.B., Date of Birth, born"))
                 .toList();
         int cues = 0;
         for (String text : samples) {
             cues += assertSameCues(NameAddressHeuristics.NAME_CUE, NameAddressHeuristics.NAME_CUE_FIRST_LETTERS, text);
             cues += assertSameCues(PiiDetector.PHONE_CUE, PiiDetector.PHONE_CUE_FIRST_LETTERS, text);
             cues += assertSameCues(PiiDetector.ID_CUE, PiiDetector.ID_CUE_FIRST_LETTERS, text);
+            cues += assertSameCues(PiiDetector.SSN_CUE, PiiDetector.SSN_CUE_FIRST_LETTERS, text);
+            cues += assertSameCues(PiiDetector.DOB_CUE, PiiDetector.DOB_CUE_FIRST_LETTERS, text);
         }
         assertThat(cues).isGreaterThan(1000);
     }
@@ -169,23 +175,43 @@ class GatePrefiltersTest {
                                 "born 12/05/1990, DOB: March 3rd, 1980; 3rd of May 1977; 1999-01-31",
                                 "Via Tasso 129, Avda. Mayor 12, ul. Miła 53, Kálmán Imre u. 12., Ziegelgasse 19",
                                 "PO Box 1234, P.O. Box 55, PSC 1234, Box 567, USNS Bob\nFPO AE 12345",
-                                "20789 Allika 46, 5850 Jana Nerudy 894"))
+                                "20789 Allika 46, 5850 Jana Nerudy 894",
+                                "a.b@x.io, (a@b.c) x-y@z-.com @d.e ab@@c.de %a@b.cd 1@2.ab"
+                                        + " aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@long.com "
+                                        + "b".repeat(64) + "@exactly64.com " + "c".repeat(65) + "@over64.com"
+                                        + " a@b.com@c.com x@y.de.@z.org",
+                                "Ziegelgasse. 19, Ziegelgasse 19a, ZIEGELGASSE 19, xZiegelgasse 19, Hauptstraße\n12",
+                                "DE89 3704 0044 0532 0130 00, xGB82WEST12345698765432, GB82 WEST 1234 5698 7654 32",
+                                "Account No. 12345678, acct# 998877, A/C 5544332211, myaccount 123456",
+                                "Passport No. X1234567, Driver's License D1234567, DL# 99887766, MRN 1234567",
+                                "078-05-1120, 078 05 1120, -078051120, 4111 1111 1111 1111, 3782 822463 10005",
+                                "tel +1 (212) 555-0100 x12, (+44) 20 7946 0958, a1-555-0100, 2015-12-22 04:34"))
                 .toList();
         int matches = 0;
         for (String text : samples) {
-            matches += assertSameMatches(PiiDetector.DATE, text, PiiDetector::dateStart);
-            matches += assertSameMatches(NameAddressHeuristics.HOUSE_NUMBER, text, CandidateStarts::digitsStart);
-            matches += assertSameMatches(NameAddressHeuristics.NUMBERED_STREET, text, CandidateStarts::digitsStart);
+            matches += assertSameMatches(PiiDetector.DATE, text, PiiDetector.DATE_STARTS);
+            matches += assertSameMatches(NameAddressHeuristics.HOUSE_NUMBER, text, CandidateStarts.DIGITS);
+            matches += assertSameMatches(NameAddressHeuristics.NUMBERED_STREET, text, CandidateStarts.DIGITS);
             matches += assertSameMatches(
                     NameAddressHeuristics.PREFIXED_STREET,
                     text,
                     CandidateStarts.literals(NameAddressHeuristics.STREET_PREFIXES));
-            matches += assertSameMatches(NameAddressHeuristics.SUFFIXED_STREET, text, CandidateStarts::upperCase);
-            matches += assertSameMatches(heuristics.endingStreet, text, CandidateStarts::upperCase);
+            matches += assertSameMatches(NameAddressHeuristics.SUFFIXED_STREET, text, CandidateStarts.UPPER_CASE_WORDS);
+            matches += assertSameMatches(heuristics.endingStreet, text, NameAddressHeuristics.ENDING_STREET_STARTS);
             matches += assertSameMatches(NameAddressHeuristics.PO_BOX, text, CandidateStarts.literals(List.of("P")));
             matches += assertSameMatches(
                     NameAddressHeuristics.MILITARY, text, CandidateStarts.literals(List.of("PSC", "Unit", "US")));
             matches += assertSameMatches(NameAddressHeuristics.SHIP, text, CandidateStarts.literals(List.of("US")));
+            matches += assertSameMatches(PiiDetector.EMAIL, text, PiiDetector::findEmail);
+            matches += assertSameMatches(PiiDetector.IBAN, text, PiiDetector.IBAN_STARTS);
+            matches += assertSameMatches(PiiDetector.ACCOUNT, text, PiiDetector.ACCOUNT_STARTS);
+            for (PiiType type : PiiDetector.ID_CUES.keySet()) {
+                matches += assertSameMatches(PiiDetector.ID_CUES.get(type), text, PiiDetector.ID_CUE_STARTS.get(type));
+            }
+            matches += assertSameMatches(PiiDetector.SSN_DASHED, text, CandidateStarts.DIGITS);
+            matches += assertSameMatches(PiiDetector.SSN_PLAIN, text, CandidateStarts.DIGITS);
+            matches += assertSameMatches(PiiDetector.DIGIT_RUN, text, CandidateStarts.DIGITS);
+            matches += assertSameMatches(PiiDetector.PHONE_CANDIDATE, text, PiiDetector.PHONE_STARTS);
         }
         assertThat(matches).isGreaterThan(1000);
     }
@@ -223,7 +249,17 @@ class GatePrefiltersTest {
         return matches;
     }
 
+    /** The next match at or after a position, as {@code find} from there would find it. */
+    @FunctionalInterface
+    private interface Finder {
+        boolean find(Matcher m, String text, int from);
+    }
+
     private static int assertSameMatches(Pattern expression, String text, CandidateStarts starts) {
+        return assertSameMatches(expression, text, (m, t, from) -> CandidateStarts.find(m, t, from, starts));
+    }
+
+    private static int assertSameMatches(Pattern expression, String text, Finder finder) {
         List<String> everywhere = new java.util.ArrayList<>();
         Matcher all = expression.matcher(text);
         while (all.find()) {
@@ -231,7 +267,7 @@ class GatePrefiltersTest {
         }
         List<String> filtered = new java.util.ArrayList<>();
         Matcher m = expression.matcher(text);
-        for (int from = 0; CandidateStarts.find(m, text, from, starts); from = CandidateStarts.after(m)) {
+        for (int from = 0; finder.find(m, text, from); from = CandidateStarts.after(m)) {
             filtered.add(m.start() + "-" + m.end());
         }
         assertThat(filtered).as(expression.pattern()).isEqualTo(everywhere);
