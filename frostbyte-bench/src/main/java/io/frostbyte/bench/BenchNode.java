@@ -140,6 +140,22 @@ final class BenchNode {
         }
     }
 
+    /**
+     * Uploads {@code files} as consecutive batches of at most {@code batchFiles}, named {@code <prefix>-1},
+     * {@code <prefix>-2}...; returns the batch ids in order.
+     */
+    static List<String> uploadInBatches(
+            HttpClient http, URI base, String token, TenantId tenant, String prefix, List<Upload> files, int batchFiles)
+            throws Exception {
+        List<String> batchIds = new java.util.ArrayList<>();
+        for (int from = 0; from < files.size(); from += batchFiles) {
+            String batchId = prefix + "-" + (from / batchFiles + 1);
+            upload(http, base, token, tenant, batchId, files.subList(from, Math.min(files.size(), from + batchFiles)));
+            batchIds.add(batchId);
+        }
+        return batchIds;
+    }
+
     /** The {@code data} of {@code GET /api/v1/ingest/{tenant}/batch/{batch_id}}, waiting out 429s as Retry-After says. */
     static JsonNode batch(HttpClient http, URI base, String token, TenantId tenant, String batchId) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(

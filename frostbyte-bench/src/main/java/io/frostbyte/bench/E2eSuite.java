@@ -107,18 +107,7 @@ final class E2eSuite implements BenchSuite {
                     (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             long cpuBefore = os.getProcessCpuTime();
             long started = System.nanoTime();
-            List<String> batchIds = new ArrayList<>();
-            for (int from = 0; from < documents.size(); from += BATCH_FILES) {
-                String batchId = "e2e-" + (from / BATCH_FILES + 1);
-                BenchNode.upload(
-                        http,
-                        base,
-                        token,
-                        TENANT,
-                        batchId,
-                        documents.subList(from, Math.min(documents.size(), from + BATCH_FILES)));
-                batchIds.add(batchId);
-            }
+            List<String> batchIds = BenchNode.uploadInBatches(http, base, token, TENANT, "e2e", documents, BATCH_FILES);
             awaitSettled(node, TENANT);
             double wallSeconds = (System.nanoTime() - started) / 1e9;
             double cpuSeconds = (os.getProcessCpuTime() - cpuBefore) / 1e9;

@@ -107,18 +107,7 @@ final class PipelineRetrievalSuite implements BenchSuite {
                 paragraphOfFile.put("p" + i, id);
             }
             long started = System.nanoTime();
-            List<String> batchIds = new ArrayList<>();
-            for (int from = 0; from < uploads.size(); from += BATCH_FILES) {
-                String batchId = "xquad-" + (from / BATCH_FILES + 1);
-                BenchNode.upload(
-                        http,
-                        base,
-                        token,
-                        TENANT,
-                        batchId,
-                        uploads.subList(from, Math.min(uploads.size(), from + BATCH_FILES)));
-                batchIds.add(batchId);
-            }
+            List<String> batchIds = BenchNode.uploadInBatches(http, base, token, TENANT, "xquad", uploads, BATCH_FILES);
             awaitFinished(http, base, token, batchIds);
             Map<String, String> paragraphOfDoc = new HashMap<>();
             Map<String, Integer> statuses = new TreeMap<>();
