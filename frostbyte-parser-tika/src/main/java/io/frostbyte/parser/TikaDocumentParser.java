@@ -285,6 +285,10 @@ public final class TikaDocumentParser implements DocumentParser {
     }
 
     private MediaType detect(byte[] bytes, String declaredMimeType) throws IOException {
+        Optional<MediaType> confirmed = DeclaredType.confirmed(bytes, declaredMimeType);
+        if (confirmed.isPresent()) {
+            return confirmed.get();
+        }
         Metadata hint = new Metadata();
         if (declaredMimeType != null && !declaredMimeType.isBlank()) {
             hint.set(Metadata.CONTENT_TYPE, declaredMimeType);

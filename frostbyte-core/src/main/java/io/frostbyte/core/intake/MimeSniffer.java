@@ -166,26 +166,47 @@ public final class MimeSniffer {
     }
 
     private static Sniffed ooxml(String contentTypes) {
+        if (macroEnabled(contentTypes)) {
+            return Sniffed.other("application/vnd.ms-office.macroenabled");
+        }
+        return ooxmlMainPart(contentTypes).map(Sniffed::of).orElse(Sniffed.other("application/zip"));
+    }
+
+    /**
+     * The document type whose main part an OOXML package's {@code [Content_Types].xml} declares (the first one it
+     * names), or empty when it names none of DOCX, XLSX and PPTX or declares a macro-enabled or VBA part.
+     */
+    public static Optional<IntakeType> ooxmlMainPart(String contentTypes) {
+        if (macroEnabled(contentTypes)) {
+            return Optional.empty();
+        }
         Matcher matcher = CONTENT_TYPE.matcher(contentTypes);
-        Optional<Sniffed> main = Optional.empty();
+        while (matcher.find()) {
+            Optional<IntakeType> main = switch (matcher.group(1).toLowerCase(Locale.ROOT)) {
+                case "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml" ->
+                    Optional.of(IntakeType.DOCX);
+                case "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml" ->
+                    Optional.of(IntakeType.XLSX);
+                case "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml" ->
+                    Optional.of(IntakeType.PPTX);
+                default -> Optional.empty();
+            };
+            if (main.isPresent()) {
+                return main;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean macroEnabled(String contentTypes) {
+        Matcher matcher = CONTENT_TYPE.matcher(contentTypes);
         while (matcher.find()) {
             String type = matcher.group(1).toLowerCase(Locale.ROOT);
             if (type.contains("macroenabled") || type.equals("application/vnd.ms-office.vbaproject")) {
-                return Sniffed.other("application/vnd.ms-office.macroenabled");
-            }
-            if (main.isEmpty()) {
-                main = switch (type) {
-                    case "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml" ->
-                        Optional.of(Sniffed.of(IntakeType.DOCX));
-                    case "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml" ->
-                        Optional.of(Sniffed.of(IntakeType.XLSX));
-                    case "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml" ->
-                        Optional.of(Sniffed.of(IntakeType.PPTX));
-                    default -> Optional.empty();
-                };
+                return true;
             }
         }
-        return main.orElse(Sniffed.other("application/zip"));
+        return false;
     }
 
     private static IntakeType textType(String text, String extension) {
