@@ -71,7 +71,7 @@ public final class PostgresJobQueue {
     private static final String JOB_COLUMNS = "j.job_id, j.tenant_id, j.stage, j.resource_type, j.resource_id,"
             + " j.idempotency_key, " + Jdbc.mapKeysSql("j.payload") + " AS payload_keys, "
             + Jdbc.mapValuesSql("j.payload") + " AS payload_values, j.attempt, j.lease_owner, j.lease_until,"
-            + " j.created_at";
+            + " j.created_at, j.next_run_at";
 
     private static final String CLAIM_SQL = """
             WITH running AS (
@@ -111,7 +111,7 @@ public final class PostgresJobQueue {
                 first_attempt_at = coalesce(j.first_attempt_at, ?), updated_at = ?
             FROM chosen
             WHERE j.job_id = chosen.job_id
-            RETURNING %s, j.next_run_at
+            RETURNING %s
             """.formatted(MAX_ATTEMPTS_SQL, JOB_COLUMNS);
 
     private final DataSource dataSource;
@@ -149,7 +149,8 @@ public final class PostgresJobQueue {
     }
 
     /**
-     * Enqueues a job, due now, inside the caller's transaction: a rollback leaves no job.
+     * Enqueues a job inside the caller's transaction: a rollback leaves no job. It is due now, or since
+     * {@link JobRequest#dueSince()} when that is earlier.
      *
      * @return the new job's id, or the id of the tenant's job that already holds {@code (stage, idempotency_key)}
      * @throws FrostbyteException {@code RESOURCE_NOT_FOUND} for an unregistered tenant
@@ -158,6 +159,10 @@ public final class PostgresJobQueue {
         requireNonNull(transaction, "transaction is null");
         requireNonNull(request, "request is null");
         Instant now = Jdbc.micros(clock.instant());
+        Instant due = request.dueSince()
+                .map(Jdbc::micros)
+                .filter(since -> since.isBefore(now))
+                .orElse(now);
         return Jdbc.onConnection(transaction, connection -> {
             UUID jobId = ids.next();
             try (PreparedStatement insert = connection.prepareStatement("""
@@ -173,7 +178,7 @@ public final class PostgresJobQueue {
                 insert.setString(5, request.resourceId());
                 insert.setString(6, request.idempotencyKey());
                 Jdbc.bindMap(connection, insert, 7, request.payload());
-                Jdbc.setInstant(insert, 9, now);
+                Jdbc.setInstant(insert, 9, due);
                 Jdbc.setInstant(insert, 10, now);
                 Jdbc.setInstant(insert, 11, now);
                 if (insert.executeUpdate() == 1) {
@@ -290,7 +295,8 @@ public final class PostgresJobQueue {
                 job.attempt(),
                 job.leaseOwner(),
                 until,
-                job.createdAt());
+                job.createdAt(),
+                job.dueAt());
     }
 
     /** Completes in a transaction of its own; see {@link #complete(Connection, Job)}. */
@@ -570,7 +576,8 @@ public final class PostgresJobQueue {
                 rows.getInt("attempt"),
                 rows.getString("lease_owner"),
                 Jdbc.instant(rows, "lease_until"),
-                Jdbc.instant(rows, "created_at"));
+                Jdbc.instant(rows, "created_at"),
+                Jdbc.instant(rows, "next_run_at"));
     }
 
     private static LeaseRow leaseRow(ResultSet rows) throws SQLException {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -154,6 +155,38 @@ class PostgresJobQueueIT {
         assertThat(row.status()).isEqualTo(JobStatus.PROCESSING);
         assertThat(row.firstAttemptAt()).contains(T0);
         assertThat(queue.claim("worker-b", 5, ALL)).isEmpty();
+    }
+
+    @Test
+    void a_next_stage_due_since_its_predecessor_is_claimed_before_documents_enqueued_after_it() {
+        queue.enqueue(request(ACME, Stage.PARSE, "doc_1", "p1"));
+        clock.advance(Duration.ofSeconds(1));
+        UUID secondParse = queue.enqueue(request(ACME, Stage.PARSE, "doc_2", "p2"));
+        Job firstParse = queue.claim("worker-a", 1, ALL).getFirst();
+        clock.advance(Duration.ofSeconds(5));
+
+        UUID policy = queue.enqueue(new JobRequest(
+                ACME, Stage.POLICY, "document", "doc_1", "pol1", Map.of(), Optional.of(firstParse.dueAt())));
+        UUID laterParse = queue.enqueue(request(ACME, Stage.PARSE, "doc_3", "p3"));
+        queue.complete(firstParse);
+
+        List<Job> next = queue.claim("worker-a", 3, ALL);
+
+        assertThat(firstParse.dueAt()).isEqualTo(T0);
+        assertThat(next).extracting(Job::jobId).containsExactly(policy, secondParse, laterParse);
+        assertThat(next.getFirst().dueAt()).isEqualTo(T0);
+        assertThat(next.getFirst().createdAt()).isEqualTo(T0.plusSeconds(6));
+    }
+
+    @Test
+    void a_due_since_in_the_future_is_due_now() {
+        UUID id = queue.enqueue(new JobRequest(
+                ACME, Stage.PARSE, "document", "doc_1", "p1", Map.of(), Optional.of(T0.plusSeconds(60))));
+
+        assertThat(queue.claim("worker-a", 1, ALL)).singleElement().satisfies(job -> {
+            assertThat(job.jobId()).isEqualTo(id);
+            assertThat(job.dueAt()).isEqualTo(T0);
+        });
     }
 
     @Test

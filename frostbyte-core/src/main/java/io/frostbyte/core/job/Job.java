@@ -25,7 +25,8 @@ public record Job(
         int attempt,
         String leaseOwner,
         Instant leaseUntil,
-        Instant createdAt) {
+        Instant createdAt,
+        Instant dueAt) {
     public Job {
         requireNonNull(jobId, "jobId is null");
         requireNonNull(tenantId, "tenantId is null");
@@ -38,5 +39,6 @@ public record Job(
         requireNonNull(leaseOwner, "leaseOwner is null");
         requireNonNull(leaseUntil, "leaseUntil is null");
         requireNonNull(createdAt, "createdAt is null");
+        requireNonNull(dueAt, "dueAt is null");
     }
 }

@@ -194,7 +194,8 @@ public final class EmbedStage implements JobHandler {
                                     "document",
                                     docId,
                                     "index:" + docId + ":" + vectorSet,
-                                    payload));
+                                    payload,
+                                    Optional.of(job.dueAt())));
             context.jobs().complete(connection, job);
             return null;
         });

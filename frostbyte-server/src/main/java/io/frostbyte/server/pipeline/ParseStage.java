@@ -188,7 +188,8 @@ public final class ParseStage implements JobHandler {
                                     "document",
                                     job.resourceId(),
                                     "policy:" + structuredSha + ":" + policyKey + ":config-" + configVersion,
-                                    payload));
+                                    payload,
+                                    Optional.of(job.dueAt())));
             context.jobs().complete(connection, job);
             return null;
         });

@@ -402,7 +402,8 @@ public final class PolicyStage implements JobHandler {
                                         "document",
                                         docId,
                                         "embed:" + finalChunkSet,
-                                        payload));
+                                        payload,
+                                        Optional.of(job.dueAt())));
             }
             context.jobs().complete(connection, job);
             return null;
