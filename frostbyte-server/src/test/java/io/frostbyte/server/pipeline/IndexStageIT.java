@@ -152,6 +152,7 @@ class IndexStageIT {
                 io.frostbyte.core.job.Stage.INDEX.maxAttempts(),
                 "index-stage-it",
                 java.time.Instant.now().plusSeconds(300),
+                java.time.Instant.now(),
                 java.time.Instant.now());
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> stage.handle(job))
