@@ -107,6 +107,36 @@ public final class FilesystemObjectStore implements ObjectStore {
         }
     }
 
+    /** The ciphertext is copied with its data key rewrapped for the new key ({@link EnvelopeCipher#rewrap}). */
+    @Override
+    public void copy(TenantId tenantId, ObjectKey from, ObjectKey to) {
+        Path objects = requireNamespace(tenantId);
+        Path source = objectPath(tenantId, objects, from);
+        Path target = objectPath(tenantId, objects, to);
+        requireNoLinks(tenantId, source);
+        Path tmp = null;
+        boolean moved = false;
+        try (InputStream in = Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS)) {
+            createParents(tenantId, objects, target);
+            tmp = Files.createTempFile(tenantDirectory(tenantId).resolve("tmp"), "copy-", ".part");
+            try (SyncingOutputStream file = new SyncingOutputStream(new FileOutputStream(tmp.toFile()))) {
+                cipher.rewrap(tenantId, from.value(), to.value(), in, file);
+            }
+            requireNoLinks(tenantId, target);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            moved = true;
+        } catch (NoSuchFileException e) {
+            throw notFound(tenantId, from);
+        } catch (IOException e) {
+            throw new FrostbyteException(
+                    ErrorCode.INTERNAL_ERROR, "cannot copy object " + from + " of tenant " + tenantId, e);
+        } finally {
+            if (tmp != null && !moved) {
+                deleteQuietly(tmp);
+            }
+        }
+    }
+
     @Override
     public boolean exists(TenantId tenantId, ObjectKey key) {
         Path objects = requireNamespace(tenantId);

@@ -155,6 +155,68 @@ public abstract class ObjectStoreContract {
     }
 
     @Test
+    void a_copy_reads_back_as_its_source_under_the_new_key_and_leaves_the_source() throws IOException {
+        ObjectKey staging = ObjectKey.staging("b-0001", 0);
+        byte[] pdf = read(PDF);
+        put(ACME, staging, pdf);
+
+        store.copy(ACME, staging, RAW_PDF);
+
+        assertThat(get(ACME, RAW_PDF)).isEqualTo(pdf);
+        assertThat(get(ACME, staging)).isEqualTo(pdf);
+        assertThat(store.list(ACME, "")).containsExactly(RAW_PDF, staging);
+    }
+
+    @Test
+    void a_copy_replaces_an_existing_object_whole() throws IOException {
+        ObjectKey staging = ObjectKey.staging("b-0001", 0);
+        put(ACME, RAW_PDF, read(MARKDOWN));
+        put(ACME, staging, read(PDF));
+
+        store.copy(ACME, staging, RAW_PDF);
+
+        assertThat(get(ACME, RAW_PDF)).isEqualTo(read(PDF));
+    }
+
+    @Test
+    void copying_a_missing_or_misplaced_object_fails_and_writes_nothing() throws Exception {
+        ObjectKey staging = ObjectKey.staging("b-0001", 0);
+        assertCode(() -> store.copy(ACME, staging, RAW_PDF), ErrorCode.RESOURCE_NOT_FOUND);
+
+        put(ACME, NORMALIZED, read(MARKDOWN));
+        plantStoredBytes(ACME, staging, storedBytes(ACME, NORMALIZED));
+        assertCode(() -> store.copy(ACME, staging, RAW_PDF), ErrorCode.DECRYPTION_FAILED);
+
+        plantStoredBytes(GLOBEX, staging, storedBytes(ACME, NORMALIZED));
+        assertCode(() -> store.copy(GLOBEX, staging, RAW_PDF), ErrorCode.DECRYPTION_FAILED);
+
+        assertThat(store.exists(ACME, RAW_PDF)).isFalse();
+        assertThat(store.exists(GLOBEX, RAW_PDF)).isFalse();
+    }
+
+    @Test
+    void a_copy_of_a_tampered_object_fails_when_it_is_read() throws Exception {
+        ObjectKey staging = ObjectKey.staging("b-0001", 0);
+        put(ACME, staging, read(MARKDOWN));
+        byte[] stored = storedBytes(ACME, staging);
+        stored[stored.length - 20] ^= 1;
+        plantStoredBytes(ACME, staging, stored);
+
+        Throwable copying = org.assertj.core.api.Assertions.catchThrowable(() -> store.copy(ACME, staging, RAW_PDF));
+
+        if (copying == null) { // an adapter that copies the ciphertext: the copy's body fails when read
+            assertCode(() -> get(ACME, RAW_PDF), ErrorCode.DECRYPTION_FAILED);
+        } else { // an adapter that decrypts to copy fails at once and writes nothing
+            assertCode(
+                    () -> {
+                        throw copying;
+                    },
+                    ErrorCode.DECRYPTION_FAILED);
+            assertThat(store.exists(ACME, RAW_PDF)).isFalse();
+        }
+    }
+
+    @Test
     void a_tampered_object_fails_to_decrypt_instead_of_returning_altered_bytes() throws Exception {
         put(ACME, NORMALIZED, read(MARKDOWN));
         byte[] stored = storedBytes(ACME, NORMALIZED);
@@ -323,6 +385,7 @@ public abstract class ObjectStoreContract {
 
         assertCode(() -> store.get(ACME, RAW_PDF), ErrorCode.KEYS_DESTROYED);
         assertCode(() -> put(ACME, NORMALIZED, read(MARKDOWN)), ErrorCode.KEYS_DESTROYED);
+        assertCode(() -> store.copy(ACME, RAW_PDF, NORMALIZED), ErrorCode.KEYS_DESTROYED);
         assertThat(store.list(ACME, "")).containsExactly(RAW_PDF);
         put(GLOBEX, NORMALIZED, read(MARKDOWN));
         assertThat(get(GLOBEX, NORMALIZED)).isEqualTo(read(MARKDOWN));

@@ -1,7 +1,9 @@
 package io.frostbyte.core.storage;
 
 import io.frostbyte.core.TenantId;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
@@ -49,6 +51,24 @@ public interface ObjectStore {
      *     this tenant and key
      */
     InputStream get(TenantId tenantId, ObjectKey key);
+
+    /**
+     * Stores a copy of object {@code from} under key {@code to} of the same tenant, as a {@link #put} of what
+     * {@link #get} reads would (an existing {@code to} is replaced atomically, a failed copy leaves it as it was). An
+     * adapter may copy the ciphertext with its data key rewrapped for the new key instead of decrypting and
+     * encrypting again; the body is then authenticated when the copy is read.
+     *
+     * @throws io.frostbyte.core.FrostbyteException {@code RESOURCE_NOT_FOUND} when {@code from} does not exist, {@code
+     *     KEYS_DESTROYED} after a crypto-shred, {@code DECRYPTION_FAILED} when its header does not authenticate for
+     *     this tenant and key
+     */
+    default void copy(TenantId tenantId, ObjectKey from, ObjectKey to) {
+        try (InputStream content = get(tenantId, from)) {
+            put(tenantId, to, content, -1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     /** Whether the object exists (without decrypting it). */
     boolean exists(TenantId tenantId, ObjectKey key);

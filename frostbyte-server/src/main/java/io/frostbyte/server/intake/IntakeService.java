@@ -482,11 +482,7 @@ public final class IntakeService {
 
     private void move(TenantId tenantId, ObjectKey from, ObjectKey to, List<ObjectKey> created) {
         created.add(to);
-        try (InputStream content = objects.get(tenantId, from)) {
-            objects.put(tenantId, to, content, -1);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        objects.copy(tenantId, from, to);
     }
 
     // phase B, one control-database transaction: audit events, receipts, parse jobs, batch, files, stream events
