@@ -18,11 +18,13 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.cos.COSDictionary;
 import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDDocumentInformation;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDResources;
+import org.apache.pdfbox.pdmodel.documentinterchange.markedcontent.PDMarkedContent;
 import org.apache.pdfbox.pdmodel.font.PDFont;
 import org.apache.pdfbox.pdmodel.font.PDFontDescriptor;
 import org.apache.pdfbox.text.PDFTextStripper;
@@ -98,6 +100,7 @@ final class PdfLayoutReader {
             throws IOException, InterruptedException {
         PdfLayoutReader reader = new PdfLayoutReader(limits);
         try (PDDocument document = Loader.loadPDF(bytes)) {
+            document.setResourceCache(new PdfResourceCache());
             int pages = document.getNumberOfPages();
             int kept = Math.min(pages, limits.maxPages());
             if (pages > kept) {
@@ -212,13 +215,14 @@ final class PdfLayoutReader {
             List<Line> edges = edgeLines(lines, heights.get(page));
             List<Line> kept = new ArrayList<>();
             for (Line line : lines) {
-                String key = key(line.text());
-                int repeats = edgePages.getOrDefault(key, new TreeSet<>()).size();
-                boolean running = edges.contains(line)
-                        && ((repeats >= 2 && (repeats >= 3 || repeats * 2 >= pages))
-                                || PAGE_NUMBER
-                                        .matcher(key.toLowerCase(Locale.ROOT))
-                                        .matches());
+                boolean running = false;
+                if (edges.contains(line)) {
+                    String key = key(line.text());
+                    TreeSet<Integer> keyPages = edgePages.get(key);
+                    int repeats = keyPages == null ? 0 : keyPages.size();
+                    running = (repeats >= 2 && (repeats >= 3 || repeats * 2 >= pages))
+                            || PAGE_NUMBER.matcher(key.toLowerCase(Locale.ROOT)).matches();
+                }
                 if (running) {
                     boolean top = line.top() < heights.get(page) / 2;
                     extraction.furniture.add(new Extraction.FurnitureLine(
@@ -632,7 +636,67 @@ final class PdfLayoutReader {
 
     /** Letters and digits decide a line's size; spaces, bullets and check boxes set larger do not. */
     private static boolean weighsInSize(String unicode) {
-        return unicode != null && unicode.codePoints().anyMatch(Character::isLetterOrDigit);
+        if (unicode == null) {
+            return false;
+        }
+        for (int i = 0; i < unicode.length(); ) {
+            int codePoint = unicode.codePointAt(i);
+            if (Character.isLetterOrDigit(codePoint)) {
+                return true;
+            }
+            i += Character.charCount(codePoint);
+        }
+        return false;
+    }
+
+    /**
+     * How many glyphs of a line have each (rounded) font size: a few sizes at most, so a short array instead of a
+     * sorted map. Sizes are halves of integers from {@link #roundSize}, never NaN or negative zero.
+     */
+    static final class SizeCounts {
+        private float[] sizes = new float[4];
+        private int[] counts = new int[4];
+        private int used;
+
+        void clear() {
+            used = 0;
+        }
+
+        boolean isEmpty() {
+            return used == 0;
+        }
+
+        void add(float size) {
+            for (int i = 0; i < used; i++) {
+                if (sizes[i] == size) {
+                    counts[i]++;
+                    return;
+                }
+            }
+            if (used == sizes.length) {
+                sizes = java.util.Arrays.copyOf(sizes, used * 2);
+                counts = java.util.Arrays.copyOf(counts, used * 2);
+            }
+            sizes[used] = size;
+            counts[used] = 1;
+            used++;
+        }
+
+        /** The size with the most glyphs, the larger size on a tie; 10 when there is none. */
+        float mostFrequent() {
+            if (used == 0) {
+                return 10f;
+            }
+            float best = sizes[0];
+            int bestCount = counts[0];
+            for (int i = 1; i < used; i++) {
+                if (counts[i] > bestCount || (counts[i] == bestCount && sizes[i] > best)) {
+                    best = sizes[i];
+                    bestCount = counts[i];
+                }
+            }
+            return best;
+        }
     }
 
     /** PDFTextStripper that records each line's text and geometry instead of writing text. */
@@ -645,6 +709,11 @@ final class PdfLayoutReader {
         boolean truncated;
 
         private final Map<PDFont, FontStyle> styles = new java.util.IdentityHashMap<>();
+        private PDFont lastFont;
+        private FontStyle lastStyle;
+
+        /** Glyphs per rounded font size of the segment being added, reused from line to line. */
+        private final SizeCounts sizes = new SizeCounts();
 
         /** Each page's ruling lines, collected from its path operators in the same pass as its text. */
         final Map<Integer, List<PdfRulings.Segment>> rulings = new HashMap<>();
@@ -652,15 +721,53 @@ final class PdfLayoutReader {
         private PdfRulings pageRulings;
         private boolean inTextObject;
 
+        /** Duplicate overlapping glyphs, dropped here instead of by PDFBox (same result, cheaper). */
+        private final OverlappingGlyphs overlapping = new OverlappingGlyphs();
+
+        /**
+         * Mirrors PDFBox's stack of marked-content sequences: whether each has an /ActualText, for which PDFBox does
+         * not suppress duplicates.
+         */
+        private final java.util.ArrayDeque<Boolean> markedContents = new java.util.ArrayDeque<>();
+
+        private boolean inActualText;
+
         Collector(long maxCharacters) {
             this.maxCharacters = maxCharacters;
+            setSuppressDuplicateOverlappingText(false);
             for (var operator : PdfRulings.operators(this, () -> inTextObject ? null : pageRulings)) {
                 addOperator(operator);
             }
         }
 
         @Override
+        public void beginMarkedContentSequence(COSName tag, COSDictionary properties) {
+            super.beginMarkedContentSequence(tag, properties);
+            boolean actualText = PDMarkedContent.create(tag, properties).getActualText() != null;
+            markedContents.push(actualText);
+            inActualText = actualText;
+        }
+
+        @Override
+        public void endMarkedContentSequence() {
+            super.endMarkedContentSequence();
+            Boolean actualText = markedContents.poll();
+            if (actualText != null && actualText) {
+                inActualText = false;
+            }
+        }
+
+        @Override
+        protected void processTextPosition(TextPosition text) {
+            if (!inActualText && !overlapping.shows(text.getUnicode(), text.getX(), text.getY(), text.getWidth())) {
+                return;
+            }
+            super.processTextPosition(text);
+        }
+
+        @Override
         protected void startPage(PDPage page) throws IOException {
+            overlapping.reset();
             super.startPage(page);
             pageRulings = new PdfRulings(page);
             inTextObject = false;
@@ -690,7 +797,11 @@ final class PdfLayoutReader {
             if (font == null) {
                 return FontStyle.PLAIN;
             }
-            return styles.computeIfAbsent(font, f -> {
+            if (font == lastFont) {
+                return lastStyle;
+            }
+            lastFont = font;
+            lastStyle = styles.computeIfAbsent(font, f -> {
                 String name = f.getName() == null ? "" : f.getName().toLowerCase(Locale.ROOT);
                 PDFontDescriptor descriptor = f.getFontDescriptor();
                 boolean mono = name.contains("mono")
@@ -699,6 +810,7 @@ final class PdfLayoutReader {
                         || (descriptor != null && descriptor.isFixedPitch());
                 return new FontStyle(isBoldFont(name, descriptor), mono);
             });
+            return lastStyle;
         }
 
         @Override
@@ -728,7 +840,7 @@ final class PdfLayoutReader {
         }
 
         private void finishLine() {
-            if (text.toString().isBlank() || positions.isEmpty()) {
+            if (isBlank(text) || positions.isEmpty()) {
                 text.setLength(0);
                 positions.clear();
                 return;
@@ -741,98 +853,108 @@ final class PdfLayoutReader {
                 return;
             }
             // a wide horizontal gap splits a line: two columns or table cells drawn on one baseline
-            List<List<TextPosition>> segments = new ArrayList<>();
-            List<TextPosition> segment = new ArrayList<>();
-            TextPosition previous = null;
-            for (TextPosition position : positions) {
-                if (previous != null) {
-                    float gap = position.getXDirAdj() - (previous.getXDirAdj() + previous.getWidthDirAdj());
-                    float size = Math.max(previous.getFontSizeInPt(), 4);
-                    if (gap > size * 2.5f) {
-                        segments.add(segment);
-                        segment = new ArrayList<>();
-                    }
+            int count = positions.size();
+            int start = 0;
+            TextPosition previous = positions.getFirst();
+            float previousEnd = previous.getXDirAdj() + previous.getWidthDirAdj();
+            for (int i = 1; i < count; i++) {
+                TextPosition position = positions.get(i);
+                float x = position.getXDirAdj();
+                float gap = x - previousEnd;
+                float size = Math.max(previous.getFontSizeInPt(), 4);
+                if (gap > size * 2.5f) {
+                    addSegment(positions.subList(start, i), null);
+                    start = i;
                 }
-                segment.add(position);
                 previous = position;
+                previousEnd = x + position.getWidthDirAdj();
             }
-            segments.add(segment);
-            if (segments.size() == 1) {
+            if (start == 0) {
                 // PDFBox's own line text keeps its word separators and right-to-left reordering
-                addSegment(segment, text.toString());
+                addSegment(positions, text.toString());
             } else {
-                for (List<TextPosition> part : segments) {
-                    addSegment(part, null);
-                }
+                addSegment(positions.subList(start, count), null);
             }
             text.setLength(0);
             positions.clear();
         }
 
-        /** @param lineText the line's text as PDFBox wrote it, or null to rebuild it from the positions */
+        /** {@link String#isBlank} of the builder's content, without copying it. */
+        private static boolean isBlank(CharSequence chars) {
+            for (int i = 0; i < chars.length(); ) {
+                int codePoint = Character.codePointAt(chars, i);
+                if (!Character.isWhitespace(codePoint)) {
+                    return false;
+                }
+                i += Character.charCount(codePoint);
+            }
+            return true;
+        }
+
+        /**
+         * @param segment positions of one segment of the current line (a view of {@link #positions}, read before it is
+         *     cleared)
+         * @param lineText the line's text as PDFBox wrote it, or null to rebuild it from the positions
+         */
         private void addSegment(List<TextPosition> segment, String lineText) {
-            StringBuilder segmentText = new StringBuilder();
+            int count = segment.size();
+            StringBuilder segmentText = lineText == null ? new StringBuilder(count + count / 4 + 4) : null;
             float x0 = Float.MAX_VALUE;
             float x1 = -Float.MAX_VALUE;
             float top = Float.MAX_VALUE;
             float bottom = -Float.MAX_VALUE;
-            Map<Float, Integer> sizes = new TreeMap<>();
+            sizes.clear();
             int bold = 0;
             int mono = 0;
-            List<Glyph> glyphs = new ArrayList<>(segment.size());
-            TextPosition previous = null;
-            for (TextPosition position : segment) {
-                if (previous != null) {
-                    float gap = position.getXDirAdj() - (previous.getXDirAdj() + previous.getWidthDirAdj());
-                    if (gap > Math.max(previous.getFontSizeInPt(), 4) * 0.2f) {
+            List<Glyph> glyphs = new ArrayList<>(count);
+            float previousEnd = 0;
+            float previousSize = 0;
+            for (int i = 0; i < count; i++) {
+                TextPosition position = segment.get(i);
+                float x = position.getXDirAdj();
+                float end = x + position.getWidthDirAdj();
+                float fontSize = position.getFontSizeInPt();
+                String unicode = position.getUnicode();
+                if (segmentText != null) {
+                    if (i > 0 && x - previousEnd > Math.max(previousSize, 4) * 0.2f) {
                         segmentText.append(' ');
                     }
+                    segmentText.append(unicode);
                 }
-                segmentText.append(position.getUnicode());
-                previous = position;
-                x0 = Math.min(x0, position.getXDirAdj());
-                x1 = Math.max(x1, position.getXDirAdj() + position.getWidthDirAdj());
-                top = Math.min(top, position.getYDirAdj() - position.getHeightDir());
-                bottom = Math.max(bottom, position.getYDirAdj());
-                if (weighsInSize(position.getUnicode())) {
-                    sizes.merge(roundSize(position.getFontSizeInPt()), 1, Integer::sum);
+                previousEnd = end;
+                previousSize = fontSize;
+                x0 = Math.min(x0, x);
+                x1 = Math.max(x1, end);
+                float y = position.getYDirAdj();
+                top = Math.min(top, y - position.getHeightDir());
+                bottom = Math.max(bottom, y);
+                if (weighsInSize(unicode)) {
+                    sizes.add(roundSize(fontSize));
                 }
                 FontStyle style = style(position.getFont());
                 boolean boldGlyph = style.bold();
                 if (boldGlyph) {
                     bold++;
                 }
-                glyphs.add(new Glyph(
-                        TextRepair.ligatures(position.getUnicode()),
-                        position.getXDirAdj(),
-                        position.getXDirAdj() + position.getWidthDirAdj(),
-                        position.getFontSizeInPt(),
-                        boldGlyph));
+                glyphs.add(new Glyph(TextRepair.ligatures(unicode), x, end, fontSize, boldGlyph));
                 if (style.mono()) {
                     mono++;
                 }
             }
-            if (lineText != null) {
-                segmentText.setLength(0);
-                segmentText.append(lineText);
-            }
-            if (segmentText.toString().isBlank()) {
+            String rawText = lineText != null ? lineText : segmentText.toString();
+            if (rawText.isBlank()) {
                 return;
             }
             if (sizes.isEmpty()) {
-                for (TextPosition position : segment) {
-                    sizes.merge(roundSize(position.getFontSizeInPt()), 1, Integer::sum);
+                for (int i = 0; i < count; i++) {
+                    sizes.add(roundSize(segment.get(i).getFontSizeInPt()));
                 }
             }
-            float size = sizes.entrySet().stream()
-                    .max(Map.Entry.<Float, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
-                    .map(Map.Entry::getKey)
-                    .orElse(10f);
-            int count = segment.size();
+            float size = sizes.mostFrequent();
             lines.computeIfAbsent(getCurrentPageNo(), page -> new ArrayList<>())
                     .add(new Line(
                             getCurrentPageNo(),
-                            TextRepair.ligatures(segmentText.toString()),
+                            TextRepair.ligatures(rawText),
                             x0,
                             x1,
                             top,

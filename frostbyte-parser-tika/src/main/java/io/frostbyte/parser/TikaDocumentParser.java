@@ -159,15 +159,16 @@ public final class TikaDocumentParser implements DocumentParser {
             if (bytes.length == 0) {
                 return new ParseOutcome.Failed(ErrorCode.NO_TEXT_EXTRACTED, "the file is empty");
             }
-            MediaType type = detect(bytes, declaredMimeType);
-            String base = type.getBaseType().toString();
-            Extraction extraction;
-            Metadata metadata = new Metadata();
+            // before detection, which may inflate a container's first parts
             if (ZipExpansionGuard.isZip(bytes) && ZipExpansionGuard.expandsTooMuch(bytes, limits.maxExpansionRatio())) {
                 return new ParseOutcome.Failed(
                         ErrorCode.FILE_CORRUPTED,
                         "a container part expands more than parse.max_expansion_ratio " + limits.maxExpansionRatio());
             }
+            MediaType type = detect(bytes, declaredMimeType);
+            String base = type.getBaseType().toString();
+            Extraction extraction;
+            Metadata metadata = new Metadata();
             if (MARKDOWN.contains(base)) {
                 extraction = MarkdownReader.read(bytes, limits);
             } else if (CSV.contains(base)) {

@@ -187,6 +187,32 @@ class TikaDocumentParserTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void a_declared_docx_whose_first_part_is_a_bomb_is_file_corrupted_before_its_type_is_confirmed()
+            throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            zip.putNextEntry(new ZipEntry("word/document.xml"));
+            byte[] spaces = new byte[1024 * 1024];
+            Arrays.fill(spaces, (byte) ' ');
+            for (int i = 0; i < 200; i++) {
+                zip.write(spaces);
+            }
+            zip.putNextEntry(new ZipEntry("[Content_Types].xml"));
+            zip.write(
+                    ("<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+                                    + "<Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>")
+                            .getBytes(StandardCharsets.UTF_8));
+        }
+
+        ParseOutcome outcome = parseBytes(out.toByteArray(), DOCX, ParseLimits.defaults());
+
+        assertThat(outcome)
+                .isEqualTo(new ParseOutcome.Failed(
+                        ErrorCode.FILE_CORRUPTED, "a container part expands more than parse.max_expansion_ratio 100"));
+    }
+
+    @Test
     void a_zip_bomb_disguised_as_docx_is_file_corrupted_before_tika_inflates_it() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(out)) {

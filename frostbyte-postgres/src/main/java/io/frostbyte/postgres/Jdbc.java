@@ -53,6 +53,28 @@ public final class Jdbc {
         }
     }
 
+    /**
+     * Runs the work on a connection in auto-commit mode: each statement commits on its own, with no {@code BEGIN} and
+     * {@code COMMIT} round trips; for work that is a single statement.
+     */
+    public static <T> T autoCommitted(DataSource dataSource, SqlWork<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            if (!autoCommit) {
+                connection.setAutoCommit(true);
+            }
+            try {
+                return work.run(connection);
+            } finally {
+                if (!autoCommit) {
+                    restoreAutoCommit(connection, false);
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
     /** Runs the work on the caller's connection, mapping SQL failures. */
     public static <T> T onConnection(Connection connection, SqlWork<T> work) {
         try {

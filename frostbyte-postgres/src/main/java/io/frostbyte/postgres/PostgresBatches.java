@@ -212,17 +212,20 @@ public final class PostgresBatches {
             }
             for (BatchFile file : files) {
                 StageState intake = file.stages().get(PipelineStage.INTAKE);
-                stageEvent(
+                appendEvent(
                         connection,
                         batch.tenantId(),
                         batch.batchId(),
-                        file,
-                        PipelineStage.INTAKE,
-                        intake,
-                        StageState.PROCESSING,
-                        batch.receivedAt());
+                        "stage",
+                        stageEventData(
+                                batch.batchId(),
+                                file,
+                                PipelineStage.INTAKE,
+                                intake,
+                                StageState.PROCESSING,
+                                batch.receivedAt()));
             }
-            refreshStatus(connection, batch.tenantId(), batch.batchId(), BatchStatus.RECEIVED, true);
+            refreshStatus(connection, batch.tenantId(), batch.batchId());
             return null;
         });
     }
@@ -242,24 +245,31 @@ public final class PostgresBatches {
             StageState state,
             Optional<BatchFile.FileError> error) {
         return Jdbc.onConnection(transaction, connection -> {
-            List<String[]> targets = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT batch_id, " + FILE_COLUMNS
-                            + " FROM batch_files WHERE tenant_id = ? AND doc_id = ?"
-                            + " AND file_status IN ('queued', 'processing', 'failed') ORDER BY batch_id, position FOR UPDATE")) {
+            // the open files of the document and their batches' rows, locked, with their current state: one
+            // statement for every batch (rows are locked in batch order, so two documents cannot deadlock)
+            List<Map.Entry<String, BatchFile>> targets = new ArrayList<>();
+            Map<String, BatchStatus> stored = new java.util.HashMap<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT f.batch_id, b.status AS batch_status, "
+                    + FILE_COLUMNS
+                    + " FROM batch_files f JOIN batches b ON b.tenant_id = f.tenant_id AND b.batch_id = f.batch_id"
+                    + " WHERE f.tenant_id = ? AND f.doc_id = ?"
+                    + " AND f.file_status IN ('queued', 'processing', 'failed') ORDER BY f.batch_id, f.position"
+                    + " FOR UPDATE")) {
                 select.setString(1, tenantId.value());
                 select.setString(2, docId);
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        targets.add(
-                                new String[] {rows.getString("batch_id"), Integer.toString(rows.getInt("position"))});
+                        String batchId = rows.getString("batch_id");
+                        targets.add(Map.entry(batchId, file(rows)));
+                        stored.put(batchId, BatchStatus.valueOf(rows.getString("batch_status")));
                     }
                 }
             }
             Instant now = clock.instant();
             int changed = 0;
-            for (String[] target : targets) {
-                BatchFile before = file(connection, tenantId, target[0], Integer.parseInt(target[1]));
+            for (Map.Entry<String, BatchFile> target : targets) {
+                String batchId = target.getKey();
+                BatchFile before = target.getValue();
                 StageState previous = before.stages().get(stage);
                 if (previous == state && before.error().equals(error)) {
                     continue;
@@ -286,19 +296,59 @@ public final class PostgresBatches {
                     }
                 }
                 boolean retry = before.status() == FileStatus.FAILED && !ends;
+                Optional<BatchFile.FileError> kept = ends ? error : Optional.empty();
+                // the row as the update below leaves it
+                BatchFile after = new BatchFile(
+                        before.position(),
+                        before.fileId(),
+                        before.receiptId(),
+                        before.originalFilename(),
+                        before.docId(),
+                        status,
+                        stages,
+                        kept,
+                        before.retryCount() + (retry ? 1 : 0),
+                        retry ? Optional.of(Jdbc.micros(now)) : before.lastRetryAt());
+                // the next event id and updated_at from the batch row, the stage event, the file's change, and a
+                // summary of the batch's files, in one statement; it starts after the batch row's lock was taken,
+                // so it sees every other file's committed state
+                BatchStatus derived;
                 try (PreparedStatement update = connection.prepareStatement("""
-                        UPDATE batch_files SET file_status = ?, stage_intake = ?, stage_parse = ?, stage_policy = ?,
-                               stage_embed = ?, stage_index = ?, error_stage = ?, error_code = ?, error_message = ?,
-                               retry_count = retry_count + ?, last_retry_at = CASE WHEN ? THEN ? ELSE last_retry_at END,
-                               updated_at = ?
-                        WHERE tenant_id = ? AND batch_id = ? AND position = ?
+                        WITH counter AS (
+                            UPDATE batches SET last_event_id = last_event_id + 1, updated_at = ?
+                            WHERE tenant_id = ? AND batch_id = ?
+                            RETURNING last_event_id
+                        ),
+                        event AS (
+                            INSERT INTO batch_events (tenant_id, batch_id, event_id, event_type, data, created_at)
+                            SELECT ?, ?, last_event_id, 'stage', ?, now() FROM counter
+                        ),
+                        changed AS (
+                            UPDATE batch_files SET file_status = ?, stage_intake = ?, stage_parse = ?, stage_policy = ?,
+                                   stage_embed = ?, stage_index = ?, error_stage = ?, error_code = ?, error_message = ?,
+                                   retry_count = retry_count + ?,
+                                   last_retry_at = CASE WHEN ? THEN ? ELSE last_retry_at END, updated_at = ?
+                            WHERE tenant_id = ? AND batch_id = ? AND position = ?
+                            RETURNING file_status, stage_parse
+                        )
+                        SELECT array_agg(DISTINCT f.file_status), coalesce(bool_or(f.stage_parse NOT IN (?, ?)), false),
+                               (SELECT count(*) FROM counter)
+                        FROM (SELECT file_status, stage_parse FROM batch_files
+                              WHERE tenant_id = ? AND batch_id = ? AND position <> ?
+                              UNION ALL SELECT file_status, stage_parse FROM changed) f
                         """)) {
                     int i = 1;
+                    Jdbc.setInstant(update, i++, now);
+                    update.setString(i++, tenantId.value());
+                    update.setString(i++, batchId);
+                    update.setString(i++, tenantId.value());
+                    update.setString(i++, batchId);
+                    update.setString(
+                            i++, CanonicalJson.write(stageEventData(batchId, after, stage, state, previous, now)));
                     update.setString(i++, status.wire());
                     for (PipelineStage each : PipelineStage.values()) {
                         update.setString(i++, stages.get(each).wire());
                     }
-                    Optional<BatchFile.FileError> kept = ends ? error : Optional.empty();
                     update.setString(i++, kept.map(e -> e.stage().wire()).orElse(null));
                     update.setString(i++, kept.map(BatchFile.FileError::code).orElse(null));
                     update.setString(i++, kept.map(BatchFile.FileError::message).orElse(null));
@@ -307,18 +357,56 @@ public final class PostgresBatches {
                     Jdbc.setInstant(update, i++, now);
                     Jdbc.setInstant(update, i++, now);
                     update.setString(i++, tenantId.value());
-                    update.setString(i++, target[0]);
-                    update.setInt(i, Integer.parseInt(target[1]));
-                    update.executeUpdate();
+                    update.setString(i++, batchId);
+                    update.setInt(i++, before.position());
+                    update.setString(i++, StageState.QUEUED.wire());
+                    update.setString(i++, StageState.SKIPPED.wire());
+                    update.setString(i++, tenantId.value());
+                    update.setString(i++, batchId);
+                    update.setInt(i, before.position());
+                    try (ResultSet rows = update.executeQuery()) {
+                        if (!rows.next() || rows.getLong(3) != 1) {
+                            throw new SQLException("batch row is missing", "02000");
+                        }
+                        derived = derived(rows, 1);
+                    }
                 }
-                BatchFile after = file(connection, tenantId, target[0], Integer.parseInt(target[1]));
-                stageEvent(connection, tenantId, target[0], after, stage, state, previous, now);
-                BatchStatus current = status(connection, tenantId, target[0]);
-                refreshStatus(connection, tenantId, target[0], current, false);
+                BatchStatus current = stored.get(batchId);
+                if (derived != current) {
+                    changeStatus(connection, tenantId, batchId, derived, Optional.of(current));
+                    stored.put(batchId, derived);
+                }
                 changed++;
             }
             return changed;
         });
+    }
+
+    /**
+     * The distinct statuses of a batch's files and whether any accepted file has left {@code queued}: all that {@link
+     * BatchStatus#derive} needs, without reading every file.
+     */
+    private static final String FILE_SUMMARY = "SELECT array_agg(DISTINCT f.file_status) AS statuses,"
+            + " coalesce(bool_or(f.stage_parse NOT IN (?, ?)), false) AS progressed"
+            + " FROM batch_files f WHERE f.tenant_id = ? AND f.batch_id = ?";
+
+    private static void bindFileSummary(PreparedStatement statement, int from, TenantId tenantId, String batchId)
+            throws SQLException {
+        statement.setString(from, StageState.QUEUED.wire());
+        statement.setString(from + 1, StageState.SKIPPED.wire());
+        statement.setString(from + 2, tenantId.value());
+        statement.setString(from + 3, batchId);
+    }
+
+    private static BatchStatus derived(ResultSet rows, int column) throws SQLException {
+        List<FileStatus> statuses = new ArrayList<>();
+        java.sql.Array array = rows.getArray(column);
+        if (array != null) {
+            for (String status : (String[]) array.getArray()) {
+                statuses.add(FileStatus.fromWire(status));
+            }
+        }
+        return BatchStatus.derive(statuses, rows.getBoolean(column + 1));
     }
 
     public Optional<BatchView> view(TenantId tenantId, String batchId) {
@@ -467,19 +555,6 @@ public final class PostgresBatches {
         });
     }
 
-    private BatchFile file(Connection connection, TenantId tenantId, String batchId, int position) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT " + FILE_COLUMNS + " FROM batch_files WHERE tenant_id = ? AND batch_id = ? AND position = ?")) {
-            select.setString(1, tenantId.value());
-            select.setString(2, batchId);
-            select.setInt(3, position);
-            try (ResultSet rows = select.executeQuery()) {
-                rows.next();
-                return file(rows);
-            }
-        }
-    }
-
     private static BatchFile file(ResultSet rows) throws SQLException {
         Map<PipelineStage, StageState> stages = new EnumMap<>(PipelineStage.class);
         for (PipelineStage stage : PipelineStage.values()) {
@@ -506,44 +581,31 @@ public final class PostgresBatches {
     }
 
     private static BatchStatus status(Connection connection, TenantId tenantId, String batchId) throws SQLException {
-        List<FileStatus> statuses = new ArrayList<>();
-        boolean progressed = false;
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT file_status, stage_parse FROM batch_files WHERE tenant_id = ? AND batch_id = ?")) {
-            select.setString(1, tenantId.value());
-            select.setString(2, batchId);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    FileStatus status = FileStatus.fromWire(rows.getString(1));
-                    statuses.add(status);
-                    StageState parse = StageState.fromWire(rows.getString(2));
-                    progressed |= parse != StageState.QUEUED && parse != StageState.SKIPPED;
-                }
-            }
-        }
-        return BatchStatus.derive(statuses, progressed);
-    }
-
-    // sets the batch's status to the derived one and emits batch/end events when it changed (or when forced)
-    private void refreshStatus(
-            Connection connection, TenantId tenantId, String batchId, BatchStatus derivedOrInitial, boolean initial)
-            throws SQLException {
-        BatchStatus derived = initial ? status(connection, tenantId, batchId) : derivedOrInitial;
-        BatchStatus stored;
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT status FROM batches WHERE tenant_id = ? AND batch_id = ? FOR UPDATE")) {
-            select.setString(1, tenantId.value());
-            select.setString(2, batchId);
+        try (PreparedStatement select = connection.prepareStatement(FILE_SUMMARY)) {
+            bindFileSummary(select, 1, tenantId, batchId);
             try (ResultSet rows = select.executeQuery()) {
                 rows.next();
-                stored = BatchStatus.valueOf(rows.getString(1));
+                return derived(rows, 1);
             }
         }
+    }
+
+    // sets a new batch's status to the derived one and emits its first batch event (and the end events of a batch
+    // whose files all ended at intake)
+    private void refreshStatus(Connection connection, TenantId tenantId, String batchId) throws SQLException {
+        changeStatus(connection, tenantId, batchId, status(connection, tenantId, batchId), Optional.empty());
+    }
+
+    // sets the batch's status and emits the batch event (and the end event when the status is terminal); the caller
+    // holds the batch row's lock or created the row in this transaction
+    private void changeStatus(
+            Connection connection,
+            TenantId tenantId,
+            String batchId,
+            BatchStatus derived,
+            Optional<BatchStatus> previous)
+            throws SQLException {
         Instant now = clock.instant();
-        if (derived == stored && !initial) {
-            touch(connection, tenantId, batchId, now);
-            return;
-        }
         UUID reportId = derived.terminal() ? REPORT_IDS.next() : null;
         try (PreparedStatement update = connection.prepareStatement(
                 "UPDATE batches SET status = ?, updated_at = ?, completed_at = CASE WHEN ? THEN ? ELSE NULL END,"
@@ -564,7 +626,7 @@ public final class PostgresBatches {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("batch_id", batchId);
         data.put("status", derived.name());
-        data.put("previous_status", initial ? null : stored.name());
+        data.put("previous_status", previous.map(BatchStatus::name).orElse(null));
         data.put("at", timestamp(now));
         appendEvent(connection, tenantId, batchId, "batch", data);
         if (derived.terminal()) {
@@ -585,27 +647,8 @@ public final class PostgresBatches {
         return MILLIS.format(instant);
     }
 
-    private static void touch(Connection connection, TenantId tenantId, String batchId, Instant now)
-            throws SQLException {
-        try (PreparedStatement update =
-                connection.prepareStatement("UPDATE batches SET updated_at = ? WHERE tenant_id = ? AND batch_id = ?")) {
-            Jdbc.setInstant(update, 1, now);
-            update.setString(2, tenantId.value());
-            update.setString(3, batchId);
-            update.executeUpdate();
-        }
-    }
-
-    private static void stageEvent(
-            Connection connection,
-            TenantId tenantId,
-            String batchId,
-            BatchFile file,
-            PipelineStage stage,
-            StageState state,
-            StageState previous,
-            Instant at)
-            throws SQLException {
+    private static Map<String, Object> stageEventData(
+            String batchId, BatchFile file, PipelineStage stage, StageState state, StageState previous, Instant at) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("batch_id", batchId);
         data.put("file_id", file.fileId());
@@ -616,35 +659,34 @@ public final class PostgresBatches {
         data.put("file_status", file.status().wire());
         data.put("error_code", file.error().map(BatchFile.FileError::code).orElse(null));
         data.put("at", timestamp(at));
-        appendEvent(connection, tenantId, batchId, "stage", data);
+        return data;
     }
 
+    // takes the next event id from the batch row (locking it) and writes the event, in one statement
     private static long appendEvent(
             Connection connection, TenantId tenantId, String batchId, String type, Map<String, Object> data)
             throws SQLException {
-        long id;
-        try (PreparedStatement next = connection.prepareStatement("""
-                UPDATE batches SET last_event_id = last_event_id + 1 WHERE tenant_id = ? AND batch_id = ?
-                RETURNING last_event_id
-                """)) {
-            next.setString(1, tenantId.value());
-            next.setString(2, batchId);
-            try (ResultSet rows = next.executeQuery()) {
-                rows.next();
-                id = rows.getLong(1);
-            }
-        }
         try (PreparedStatement insert = connection.prepareStatement("""
+                WITH counter AS (
+                    UPDATE batches SET last_event_id = last_event_id + 1 WHERE tenant_id = ? AND batch_id = ?
+                    RETURNING last_event_id
+                )
                 INSERT INTO batch_events (tenant_id, batch_id, event_id, event_type, data, created_at)
-                VALUES (?, ?, ?, ?, ?, now())
+                SELECT ?, ?, last_event_id, ?, ?, now() FROM counter
+                RETURNING event_id
                 """)) {
             insert.setString(1, tenantId.value());
             insert.setString(2, batchId);
-            insert.setLong(3, id);
-            insert.setString(4, type);
-            insert.setString(5, CanonicalJson.write(data));
-            insert.executeUpdate();
+            insert.setString(3, tenantId.value());
+            insert.setString(4, batchId);
+            insert.setString(5, type);
+            insert.setString(6, CanonicalJson.write(data));
+            try (ResultSet rows = insert.executeQuery()) {
+                if (!rows.next()) {
+                    throw new SQLException("batch row is missing", "02000");
+                }
+                return rows.getLong(1);
+            }
         }
-        return id;
     }
 }

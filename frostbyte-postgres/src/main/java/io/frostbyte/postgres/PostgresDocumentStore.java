@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -227,23 +228,37 @@ public final class PostgresDocumentStore {
             int dimension,
             Instant at) {
         Jdbc.inTransaction(databases.dataSource(tenantId), connection -> {
+            // every chunk's vector in one statement (vectors travel hex-encoded in a text array)
+            int n = vectors.size();
+            String[] ids = new String[n];
+            String[] hex = new String[n];
+            String[] hashes = new String[n];
+            Boolean[] cut = new Boolean[n];
+            int k = 0;
+            HexFormat format = HexFormat.of();
+            for (Map.Entry<String, float[]> entry : vectors.entrySet()) {
+                ids[k] = entry.getKey();
+                hex[k] = format.formatHex(bytes(entry.getValue()));
+                hashes[k] = sha256s.get(entry.getKey());
+                cut[k] = truncated.getOrDefault(entry.getKey(), false);
+                k++;
+            }
             try (PreparedStatement update = connection.prepareStatement("""
-                    UPDATE chunks SET vector = ?, vector_sha256 = ?, embed_model = ?, embed_version = ?,
-                           embed_dimensions = ?, truncated = ?
-                    WHERE chunk_id = ? AND doc_id = ?
+                    UPDATE chunks c SET vector = decode(u.vector, 'hex'), vector_sha256 = u.vector_sha256,
+                           embed_model = ?, embed_version = ?, embed_dimensions = ?, truncated = u.truncated
+                    FROM unnest(?::text[], ?::text[], ?::text[], ?::boolean[])
+                        AS u(chunk_id, vector, vector_sha256, truncated)
+                    WHERE c.chunk_id = u.chunk_id AND c.doc_id = ?
                     """)) {
-                for (Map.Entry<String, float[]> entry : vectors.entrySet()) {
-                    update.setBytes(1, bytes(entry.getValue()));
-                    update.setString(2, sha256s.get(entry.getKey()));
-                    update.setString(3, model);
-                    update.setString(4, version);
-                    update.setInt(5, dimension);
-                    update.setBoolean(6, truncated.getOrDefault(entry.getKey(), false));
-                    update.setString(7, entry.getKey());
-                    update.setString(8, docId);
-                    update.addBatch();
-                }
-                update.executeBatch();
+                update.setString(1, model);
+                update.setString(2, version);
+                update.setInt(3, dimension);
+                update.setArray(4, connection.createArrayOf("text", ids));
+                update.setArray(5, connection.createArrayOf("text", hex));
+                update.setArray(6, connection.createArrayOf("text", hashes));
+                update.setArray(7, connection.createArrayOf("bool", cut));
+                update.setString(8, docId);
+                update.executeUpdate();
             }
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE documents SET embedded_at = ?, status = 'embedded', updated_at = ? WHERE doc_id = ?")) {

@@ -299,15 +299,19 @@ public final class PostgresJobQueue {
                 job.dueAt());
     }
 
-    /** Completes in a transaction of its own; see {@link #complete(Connection, Job)}. */
+    /**
+     * Completes as one auto-committed statement; see {@link #complete(Connection, Job)}. A handler that completed its
+     * own job in its transaction makes this a read of the job's row.
+     */
     public boolean complete(Job job) {
         requireNonNull(job, "job is null");
-        return Jdbc.inTransaction(dataSource, connection -> complete(connection, job));
+        return Jdbc.autoCommitted(dataSource, connection -> complete(connection, job));
     }
 
     /**
      * Marks the job {@code completed} inside the caller's transaction, if the caller still holds its lease. Completing
-     * a job this lease already completed answers {@code true} again.
+     * a job this lease already completed answers {@code true} again. One statement: the update, and the row as it was
+     * before it (to tell "already completed by this lease" from "lease lost").
      *
      * @return {@code false} (and a warning in the log) when the lease was lost and nothing was changed
      */
@@ -316,22 +320,34 @@ public final class PostgresJobQueue {
         requireNonNull(job, "job is null");
         Instant now = Jdbc.micros(clock.instant());
         return Jdbc.onConnection(transaction, connection -> {
-            try (PreparedStatement update =
-                    connection.prepareStatement("UPDATE jobs SET status = 'completed', updated_at = ?"
-                            + " WHERE job_id = ? AND status = 'processing' AND lease_owner = ? AND attempt = ?")) {
+            boolean completed = false;
+            boolean alreadyCompleted = false;
+            try (PreparedStatement update = connection.prepareStatement("""
+                    WITH done AS (
+                        UPDATE jobs SET status = 'completed', updated_at = ?
+                        WHERE job_id = ? AND status = 'processing' AND lease_owner = ? AND attempt = ?
+                        RETURNING job_id
+                    )
+                    SELECT EXISTS (SELECT 1 FROM done),
+                           EXISTS (SELECT 1 FROM jobs WHERE job_id = ? AND status = 'completed' AND lease_owner = ?
+                                   AND attempt = ?)
+                    """)) {
                 Jdbc.setInstant(update, 1, now);
                 update.setObject(2, job.jobId());
                 update.setString(3, job.leaseOwner());
                 update.setInt(4, job.attempt());
-                if (update.executeUpdate() == 1) {
-                    return true;
+                update.setObject(5, job.jobId());
+                update.setString(6, job.leaseOwner());
+                update.setInt(7, job.attempt());
+                try (ResultSet rows = update.executeQuery()) {
+                    rows.next();
+                    completed = rows.getBoolean(1);
+                    alreadyCompleted = rows.getBoolean(2);
                 }
             }
-            Optional<JobSnapshot> current = snapshot(connection, job.jobId());
-            boolean alreadyCompleted = current.map(c -> c.status() == JobStatus.COMPLETED
-                            && c.attempt() == job.attempt()
-                            && c.leaseOwner().equals(Optional.of(job.leaseOwner())))
-                    .orElse(false);
+            if (completed) {
+                return true;
+            }
             if (!alreadyCompleted) {
                 LOG.warn(
                         "refused to complete job {} (stage {}, tenant {}): worker {} lost the lease of attempt {}",

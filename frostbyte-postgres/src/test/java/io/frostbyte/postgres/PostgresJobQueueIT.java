@@ -296,6 +296,27 @@ class PostgresJobQueueIT {
     }
 
     @Test
+    void
+            a_job_completed_in_the_callers_transaction_completes_again_as_a_no_op_and_a_rolled_back_one_stays_processing() {
+        UUID id = queue.enqueue(request(ACME, Stage.PARSE, "doc_1", "key-1"));
+        Job job = claimOne("worker-a");
+
+        assertThatThrownBy(() -> db.database().inTransaction(tx -> {
+                    assertThat(queue.complete(tx, job)).isTrue();
+                    throw new IllegalStateException("the stage's outputs failed to commit");
+                }))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(queue.find(ACME, id).orElseThrow().status()).isEqualTo(JobStatus.PROCESSING);
+
+        boolean twice = db.database().inTransaction(tx -> queue.complete(tx, job) && queue.complete(tx, job));
+        assertThat(twice).isTrue();
+        assertThat(queue.complete(job)).isTrue();
+        JobSnapshot row = queue.find(ACME, id).orElseThrow();
+        assertThat(row.status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(row.attempt()).isEqualTo(1);
+    }
+
+    @Test
     void a_renewed_lease_keeps_other_workers_away_past_the_first_lease() {
         queue.enqueue(request(ACME, Stage.PARSE, "doc_1", "key-1"));
         Job job = claimOne("worker-a");

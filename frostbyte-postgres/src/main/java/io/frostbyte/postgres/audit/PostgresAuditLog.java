@@ -95,15 +95,36 @@ public final class PostgresAuditLog implements AuditLog {
     public AuditEvent append(Connection transaction, AuditEventDraft draft, UUID presetEventId) {
         requireNonNull(draft, "draft is null");
         requireNonNull(presetEventId, "presetEventId is null");
-        return appendAll(transaction, List.of(draft), List.of(presetEventId)).getFirst();
+        return write(transaction, List.of(draft), List.of(presetEventId)).getFirst();
+    }
+
+    /**
+     * Appends several events with ids allocated by the caller beforehand ({@link #nextEventId()}), in order, each to
+     * its own tenant's chain: a caller can name the events in the rest of its transaction and append them last, so
+     * the chain's lock is held only from here to the commit.
+     */
+    public List<AuditEvent> appendAll(Connection transaction, List<AuditEventDraft> drafts, List<UUID> presetEventIds) {
+        requireNonNull(drafts, "drafts is null");
+        requireNonNull(presetEventIds, "presetEventIds is null");
+        if (drafts.size() != presetEventIds.size()) {
+            throw new IllegalArgumentException(
+                    "one preset id per draft: " + drafts.size() + " drafts, " + presetEventIds.size() + " ids");
+        }
+        presetEventIds.forEach(id -> requireNonNull(id, "preset event id is null"));
+        return write(transaction, drafts, List.copyOf(presetEventIds));
+    }
+
+    /** A fresh event id (UUIDv7 of this log's clock) for {@link #appendAll(Connection, List, List)}. */
+    public UUID nextEventId() {
+        return ids.next();
     }
 
     @Override
     public List<AuditEvent> appendAll(Connection transaction, List<AuditEventDraft> drafts) {
-        return appendAll(transaction, drafts, null);
+        return write(transaction, drafts, null);
     }
 
-    private List<AuditEvent> appendAll(Connection transaction, List<AuditEventDraft> drafts, List<UUID> presetIds) {
+    private List<AuditEvent> write(Connection transaction, List<AuditEventDraft> drafts, List<UUID> presetIds) {
         requireNonNull(transaction, "transaction is null");
         requireNonNull(drafts, "drafts is null");
         if (drafts.isEmpty()) {

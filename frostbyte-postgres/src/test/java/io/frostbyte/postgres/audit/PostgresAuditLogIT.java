@@ -119,6 +119,55 @@ class PostgresAuditLogIT {
     }
 
     @Test
+    void appends_events_with_preset_ids_all_in_one_chain_linked_and_verifiable() {
+        TenantId tenant = tenant("preset");
+        java.util.UUID first = log.nextEventId();
+        java.util.UUID second = log.nextEventId();
+        AuditEventDraft linked = new AuditEventDraft(
+                tenant,
+                EventType.BATCH_RECEIVED,
+                AuditEventDraft.SYSTEM,
+                "batch",
+                "b-1",
+                Optional.of(first),
+                new TreeMap<>(Map.<String, Object>of("file_count", 2L, "status", "success")));
+
+        List<AuditEvent> events = db.database()
+                .inTransaction(c -> log.appendAll(c, List.of(draft(tenant, 1), linked), List.of(first, second)));
+
+        assertThat(events).extracting(AuditEvent::eventId).containsExactly(first, second);
+        assertThat(events).extracting(AuditEvent::seq).containsExactly(1L, 2L);
+        assertThat(events.get(1).previousEventId()).contains(first);
+        assertThat(events.get(1).prevHash()).isEqualTo(events.get(0).eventHash());
+        assertThat(AuditTestSupport.allEventJson(db.dataSource()))
+                .contains(AuditEventJson.toJson(events.get(0)), AuditEventJson.toJson(events.get(1)));
+        assertThat(new AuditVerifier(db.dataSource(), (m, s) -> false)
+                        .verify(tenant)
+                        .breaks())
+                .isEmpty();
+    }
+
+    @Test
+    void writes_no_event_of_a_preset_id_batch_when_ids_and_drafts_do_not_match_or_the_transaction_rolls_back() {
+        TenantId tenant = tenant("preset-none");
+        assertThatThrownBy(() -> db.database()
+                        .inTransaction(c -> log.appendAll(
+                                c, List.of(draft(tenant, 1), draft(tenant, 2)), List.of(log.nextEventId()))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> db.database().inTransaction(c -> {
+                    log.appendAll(
+                            c,
+                            List.of(draft(tenant, 1), draft(tenant, 2)),
+                            List.of(log.nextEventId(), log.nextEventId()));
+                    throw new IllegalStateException("the recorded operation failed");
+                }))
+                .isInstanceOf(IllegalStateException.class);
+
+        assertThat(db.queryLong("SELECT count(*) FROM audit_events WHERE tenant_id = '" + tenant + "'"))
+                .isZero();
+    }
+
+    @Test
     void serializes_eight_concurrent_writers_on_one_chain_into_seq_1_to_2000() throws Exception {
         TenantId tenant = tenant("busy");
         int threads = 8;

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.frostbyte.core.ErrorCode;
 import io.frostbyte.core.FrostbyteException;
 import io.frostbyte.core.TenantId;
-import io.frostbyte.core.audit.AuditEvent;
 import io.frostbyte.core.audit.EventType;
 import io.frostbyte.core.embed.Embedding;
 import io.frostbyte.core.embed.EmbeddingModel;
@@ -120,7 +119,7 @@ public final class EmbedStage implements JobHandler {
                 assertions.accept("fail", 1L);
             }
             if (dimension || StageContext.lastAttempt(job)) {
-                context.control().inTransaction(connection -> {
+                context.inTransaction(connection -> {
                     if (dimension) {
                         // nothing of the document was written; no embed or index job of the tenant runs until an
                         // admin resumes embedding (spec/04 EMB-2)
@@ -158,7 +157,7 @@ public final class EmbedStage implements JobHandler {
                         expected,
                         context.clock().instant());
         String vectorSet = vectorSetHash(hashes);
-        context.control().inTransaction(connection -> {
+        context.inTransaction(connection -> {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("input_hash", "sha256:" + job.payload().getOrDefault("chunk_set_sha256", ""));
             details.put("output_hash", "sha256:" + vectorSet);
@@ -170,7 +169,7 @@ public final class EmbedStage implements JobHandler {
             details.put(
                     "truncated_chunks",
                     truncated.values().stream().filter(Boolean::booleanValue).count());
-            AuditEvent event = context.event(
+            StageContext.PendingEvent event = context.event(
                     connection,
                     job,
                     EventType.DOCUMENT_EMBEDDED,
@@ -179,9 +178,8 @@ public final class EmbedStage implements JobHandler {
                     "success",
                     StageContext.previous(job),
                     details);
-            context.batches()
-                    .stageChanged(
-                            connection, tenantId, docId, PipelineStage.EMBED, StageState.COMPLETED, Optional.empty());
+            context.stageChanged(
+                    connection, tenantId, docId, PipelineStage.EMBED, StageState.COMPLETED, Optional.empty());
             Map<String, String> payload = new LinkedHashMap<>(job.payload());
             payload.put("previous_event_id", event.eventId().toString());
             payload.put("vector_set_sha256", vectorSet);

@@ -140,7 +140,7 @@ public final class IndexStage implements JobHandler {
                 "vector_sha256s",
                 chunks.stream().map(chunk -> chunk.vectorSha256().orElse("")).toList());
         String confirmationHash = StageContext.sha256(CanonicalJson.write(confirmation));
-        context.control().inTransaction(connection -> {
+        context.inTransaction(connection -> {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("input_hash", "sha256:" + job.payload().getOrDefault("vector_set_sha256", ""));
             details.put("output_hash", "sha256:" + confirmationHash);
@@ -155,9 +155,8 @@ public final class IndexStage implements JobHandler {
                     "success",
                     StageContext.previous(job),
                     details);
-            context.batches()
-                    .stageChanged(
-                            connection, tenantId, docId, PipelineStage.INDEX, StageState.COMPLETED, Optional.empty());
+            context.stageChanged(
+                    connection, tenantId, docId, PipelineStage.INDEX, StageState.COMPLETED, Optional.empty());
             context.jobs().complete(connection, job);
             return null;
         });
@@ -203,7 +202,7 @@ public final class IndexStage implements JobHandler {
         if (!retriable || StageContext.lastAttempt(job)) {
             // spec/04 EMB-5: the file fails with INDEX_FAILED and EMBEDDING_FAILED records the stage (the job itself
             // goes to the dead letters when this exception fails it)
-            context.control().inTransaction(connection -> {
+            context.inTransaction(connection -> {
                 context.event(
                         connection,
                         job,

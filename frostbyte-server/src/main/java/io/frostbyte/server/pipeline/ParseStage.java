@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.frostbyte.core.ErrorCode;
 import io.frostbyte.core.FrostbyteException;
 import io.frostbyte.core.TenantId;
-import io.frostbyte.core.audit.AuditEvent;
 import io.frostbyte.core.audit.EventType;
 import io.frostbyte.core.document.CanonicalDocument;
 import io.frostbyte.core.document.CanonicalDocumentJson;
@@ -124,7 +123,7 @@ public final class ParseStage implements JobHandler {
                         parsed.pages().size(),
                         context.clock().instant());
         int configVersion = context.tenant(job.tenantId()).configVersion();
-        context.control().inTransaction(connection -> {
+        context.inTransaction(connection -> {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("input_hash", "sha256:" + document.rawSha256());
             details.put("output_hash", "sha256:" + structuredSha);
@@ -134,7 +133,7 @@ public final class ParseStage implements JobHandler {
             details.put("table_count", parsed.stats().tableCount());
             details.put("ocr_pages", parsed.stats().ocrPages());
             details.put("low_ocr_pages", parsed.stats().lowOcrConfidencePages().size());
-            AuditEvent event = context.event(
+            StageContext.PendingEvent event = context.event(
                     connection,
                     job,
                     EventType.DOCUMENT_PARSED,
@@ -168,14 +167,13 @@ public final class ParseStage implements JobHandler {
                         Optional.of(event.eventId()),
                         dropped);
             }
-            context.batches()
-                    .stageChanged(
-                            connection,
-                            job.tenantId(),
-                            job.resourceId(),
-                            PipelineStage.PARSE,
-                            StageState.COMPLETED,
-                            Optional.empty());
+            context.stageChanged(
+                    connection,
+                    job.tenantId(),
+                    job.resourceId(),
+                    PipelineStage.PARSE,
+                    StageState.COMPLETED,
+                    Optional.empty());
             Map<String, String> payload = new LinkedHashMap<>(job.payload());
             payload.put("previous_event_id", event.eventId().toString());
             payload.put("structured_sha256", structuredSha);
@@ -204,7 +202,7 @@ public final class ParseStage implements JobHandler {
                             job.resourceId(),
                             "parse_failed",
                             context.clock().instant());
-            context.control().inTransaction(connection -> {
+            context.inTransaction(connection -> {
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("failure_reason", failure.code().name());
                 details.put("retryable", failure.code().retriable());

@@ -1,7 +1,6 @@
 package io.frostbyte.server.pipeline;
 
 import io.frostbyte.core.TenantId;
-import io.frostbyte.core.audit.AuditLog;
 import io.frostbyte.core.document.DocumentParser;
 import io.frostbyte.core.document.ParseLimits;
 import io.frostbyte.core.embed.EmbeddingModel;
@@ -19,6 +18,7 @@ import io.frostbyte.postgres.PostgresBatches;
 import io.frostbyte.postgres.PostgresDocumentStore;
 import io.frostbyte.postgres.PostgresJobQueue;
 import io.frostbyte.postgres.PostgresTenantDocuments;
+import io.frostbyte.postgres.audit.PostgresAuditLog;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
@@ -35,7 +35,7 @@ public final class Pipeline {
             PostgresTenantDocuments documents,
             PostgresDocumentStore store,
             PostgresBatches batches,
-            AuditLog audit,
+            PostgresAuditLog audit,
             PostgresJobQueue jobs,
             Database control,
             Function<TenantId, Optional<TenantRecord>> tenants,

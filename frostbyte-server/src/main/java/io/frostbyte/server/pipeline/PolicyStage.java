@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.frostbyte.core.ErrorCode;
 import io.frostbyte.core.FrostbyteException;
 import io.frostbyte.core.TenantId;
-import io.frostbyte.core.audit.AuditEvent;
 import io.frostbyte.core.audit.EventType;
 import io.frostbyte.core.chunk.Chunk;
 import io.frostbyte.core.chunk.ChunkingParameters;
@@ -266,7 +265,7 @@ public final class PolicyStage implements JobHandler {
         int finalFlagged = flagged;
         double finalMax = maxScore;
         String finalChunkSet = chunkSetHash(rows, true, true);
-        context.control().inTransaction(connection -> {
+        context.inTransaction(connection -> {
             Map<String, Object> pii = new LinkedHashMap<>();
             pii.put("gate", "pii");
             pii.put("input_hash", "sha256:" + structuredSha);
@@ -275,7 +274,7 @@ public final class PolicyStage implements JobHandler {
             pii.put("chunk_count", rows.size());
             pii.put("pii_types_found", List.copyOf(typeCounts.keySet()));
             pii.put("pii_action_taken", piiAction);
-            AuditEvent piiEvent = context.event(
+            StageContext.PendingEvent piiEvent = context.event(
                     connection,
                     job,
                     EventType.POLICY_GATE_PASSED,
@@ -306,7 +305,7 @@ public final class PolicyStage implements JobHandler {
             injection.put("max_score", score(finalMax));
             injection.put("chunks_flagged", finalFlagged);
             injection.put("chunks_quarantined", finalQuarantined);
-            AuditEvent injectionEvent = context.event(
+            StageContext.PendingEvent injectionEvent = context.event(
                     connection,
                     job,
                     EventType.POLICY_GATE_PASSED,
@@ -345,7 +344,7 @@ public final class PolicyStage implements JobHandler {
             classified.put("confidence", score(classification.confidence()));
             classified.put("classifier_version", classification.classifierVersion());
             classified.put("classification_status", status);
-            AuditEvent classificationEvent = context.event(
+            StageContext.PendingEvent classificationEvent = context.event(
                     connection,
                     job,
                     EventType.POLICY_GATE_PASSED,
@@ -370,26 +369,24 @@ public final class PolicyStage implements JobHandler {
                         context.clock().instant());
             }
             if (allQuarantined) {
-                context.batches()
-                        .stageChanged(
-                                connection,
-                                job.tenantId(),
-                                docId,
+                context.stageChanged(
+                        connection,
+                        job.tenantId(),
+                        docId,
+                        PipelineStage.POLICY,
+                        StageState.QUARANTINED,
+                        Optional.of(new BatchFile.FileError(
                                 PipelineStage.POLICY,
-                                StageState.QUARANTINED,
-                                Optional.of(new BatchFile.FileError(
-                                        PipelineStage.POLICY,
-                                        "INJECTION_HIGH_SCORE",
-                                        "Every chunk of the document was quarantined by the injection gate.")));
+                                "INJECTION_HIGH_SCORE",
+                                "Every chunk of the document was quarantined by the injection gate.")));
             } else {
-                context.batches()
-                        .stageChanged(
-                                connection,
-                                job.tenantId(),
-                                docId,
-                                PipelineStage.POLICY,
-                                StageState.COMPLETED,
-                                Optional.empty());
+                context.stageChanged(
+                        connection,
+                        job.tenantId(),
+                        docId,
+                        PipelineStage.POLICY,
+                        StageState.COMPLETED,
+                        Optional.empty());
                 Map<String, String> payload = new LinkedHashMap<>(job.payload());
                 payload.put("previous_event_id", classificationEvent.eventId().toString());
                 payload.put("chunk_set_sha256", finalChunkSet);
@@ -442,13 +439,13 @@ public final class PolicyStage implements JobHandler {
                         job.resourceId(),
                         "quarantined",
                         context.clock().instant());
-        context.control().inTransaction(connection -> {
+        context.inTransaction(connection -> {
             Map<String, Object> failed = new LinkedHashMap<>();
             failed.put("gate", "pii");
             failed.put("input_hash", "sha256:" + structuredSha);
             failed.put("pii_types_found", List.copyOf(typeCounts.keySet()));
             failed.put("pii_action_taken", "blocked");
-            AuditEvent gate = context.event(
+            StageContext.PendingEvent gate = context.event(
                     connection,
                     job,
                     EventType.POLICY_GATE_FAILED,
@@ -466,17 +463,16 @@ public final class PolicyStage implements JobHandler {
                     "quarantined",
                     Optional.of(gate.eventId()),
                     Map.of("reason", "PII_BLOCK_POLICY"));
-            context.batches()
-                    .stageChanged(
-                            connection,
-                            job.tenantId(),
-                            job.resourceId(),
+            context.stageChanged(
+                    connection,
+                    job.tenantId(),
+                    job.resourceId(),
+                    PipelineStage.POLICY,
+                    StageState.QUARANTINED,
+                    Optional.of(new BatchFile.FileError(
                             PipelineStage.POLICY,
-                            StageState.QUARANTINED,
-                            Optional.of(new BatchFile.FileError(
-                                    PipelineStage.POLICY,
-                                    "PII_BLOCK_POLICY",
-                                    "The document contains personal data this tenant's policy blocks.")));
+                            "PII_BLOCK_POLICY",
+                            "The document contains personal data this tenant's policy blocks.")));
             context.jobs().complete(connection, job);
             return null;
         });
@@ -490,7 +486,7 @@ public final class PolicyStage implements JobHandler {
                             job.resourceId(),
                             "quarantined",
                             context.clock().instant());
-            context.control().inTransaction(connection -> {
+            context.inTransaction(connection -> {
                 context.event(
                         connection,
                         job,
@@ -500,15 +496,14 @@ public final class PolicyStage implements JobHandler {
                         "quarantined",
                         StageContext.previous(job),
                         Map.of("reason", "POLICY_FAILED"));
-                context.batches()
-                        .stageChanged(
-                                connection,
-                                job.tenantId(),
-                                job.resourceId(),
-                                PipelineStage.POLICY,
-                                StageState.QUARANTINED,
-                                Optional.of(new BatchFile.FileError(
-                                        PipelineStage.POLICY, "POLICY_FAILED", "A policy gate could not run.")));
+                context.stageChanged(
+                        connection,
+                        job.tenantId(),
+                        job.resourceId(),
+                        PipelineStage.POLICY,
+                        StageState.QUARANTINED,
+                        Optional.of(new BatchFile.FileError(
+                                PipelineStage.POLICY, "POLICY_FAILED", "A policy gate could not run.")));
                 return null;
             });
         } catch (RuntimeException ignored) {
