@@ -277,17 +277,7 @@ final class DocxPoiReader {
             }
             cells.add(row);
         }
-        TableGrid.Laid laid = TableGrid.layout(cells, limits.maxTableCells() - tableCellsUsed);
-        if (laid == null) {
-            return;
-        }
-        if (laid.droppedCells() > 0) {
-            extraction.drop("table_cell", 1, "limit_exceeded");
-        }
-        if (laid.table() != null) {
-            tableCellsUsed += (long) laid.table().rows() * laid.table().columns();
-            extraction.blocks.add(RawBlock.table(laid.table(), 1, 1));
-        }
+        tableCellsUsed += extraction.addTable(cells, limits.maxTableCells() - tableCellsUsed);
     }
 
     private static boolean continues(List<Slot> row, int column) {

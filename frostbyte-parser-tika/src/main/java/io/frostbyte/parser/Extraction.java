@@ -31,6 +31,25 @@ final class Extraction {
         dropped.merge(elementType + "\u0000" + page + "\u0000" + reason, 1L, Long::sum);
     }
 
+    /**
+     * Lays out a table (page 1) from rows of cells within {@code cellBudget} grid cells, adds it as a block and records
+     * its dropped cells; returns the grid cells it takes, 0 when nothing was laid out.
+     */
+    long addTable(List<List<TableGrid.Cell>> rows, long cellBudget) {
+        TableGrid.Laid laid = TableGrid.layout(rows, cellBudget);
+        if (laid == null) {
+            return 0;
+        }
+        if (laid.droppedCells() > 0) {
+            drop("table_cell", 1, "limit_exceeded");
+        }
+        if (laid.table() == null) {
+            return 0;
+        }
+        blocks.add(RawBlock.table(laid.table(), 1, 1));
+        return (long) laid.table().rows() * laid.table().columns();
+    }
+
     List<Map.Entry<Drop, Long>> drops() {
         List<Map.Entry<Drop, Long>> result = new ArrayList<>();
         dropped.forEach((key, count) -> {
