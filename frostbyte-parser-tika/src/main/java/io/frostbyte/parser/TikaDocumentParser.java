@@ -48,7 +48,7 @@ import org.xml.sax.SAXException;
 /**
  * {@link DocumentParser} over Apache Tika: one {@link AutoDetectParser} shared by all parses, Tika's XHTML mapped to
  * blocks by {@link XhtmlBlockHandler}; TXT, CSV and Markdown are read by this module's own readers so that charset,
- * delimiter, header and Markdown structure are handled as spec/02 says. Each parse runs on a virtual thread bounded
+ * delimiter, header and Markdown structure are handled as spec/02 says. Each parse runs on its own platform thread bounded
  * by {@link ParseLimits#timeout()}; on timeout the thread is interrupted and abandoned (an in-process parser cannot be
  * killed: PAR-3's child process is the real bound). Embedded documents and attachments are counted and dropped, never
  * parsed. Thread-safe.
@@ -135,8 +135,11 @@ public final class TikaDocumentParser implements DocumentParser {
                     ErrorCode.FILE_CORRUPTED, "file exceeds parse.max_bytes " + limits.maxBytes());
         }
         CompletableFuture<ParseOutcome> result = new CompletableFuture<>();
-        Thread worker = Thread.ofVirtual()
+        // a platform thread, not a virtual one: a parse computes for up to its timeout without blocking, and a virtual
+        // thread doing so would hold one of the few carrier threads every request and job's I/O needs
+        Thread worker = Thread.ofPlatform()
                 .name("frostbyte-parse")
+                .daemon(true)
                 .start(() -> result.complete(parseBytes(tenant, bytes, declaredMimeType, limits)));
         try {
             return result.get(limits.timeout().toMillis(), TimeUnit.MILLISECONDS);

@@ -45,6 +45,22 @@ public final class DocumentClassifier {
             String prototypeText,
             double threshold,
             boolean reviewEnabled) {
+        return classify(filename, firstHeading, canonicalText, prototypeText, threshold, reviewEnabled, null);
+    }
+
+    /**
+     * {@link #classify(String, String, String, String, double, boolean)} with the prototype step's input embedded by
+     * {@code prototypeEmbedder} (see {@link PrototypeClassifier#classify(String, TextEmbedder)}); null for the
+     * prototype classifier's own embedder. It is not called when the rules decide.
+     */
+    public Classification classify(
+            String filename,
+            String firstHeading,
+            String canonicalText,
+            String prototypeText,
+            double threshold,
+            boolean reviewEnabled,
+            TextEmbedder prototypeEmbedder) {
         requireNonNull(prototypeText, "prototype text is null");
         if (!(threshold >= 0 && threshold <= 1)) {
             throw new IllegalArgumentException("classification threshold must be in [0, 1]: " + threshold);
@@ -54,7 +70,9 @@ public final class DocumentClassifier {
             return new Classification(
                     rule.get().label(), rule.get().confidence(), false, List.of(), classifierVersion());
         }
-        List<ClassCandidate> candidates = prototypes.classify(prototypeText);
+        List<ClassCandidate> candidates = prototypeEmbedder == null
+                ? prototypes.classify(prototypeText)
+                : prototypes.classify(prototypeText, prototypeEmbedder);
         ClassCandidate best = candidates.getFirst();
         if (rule.isPresent() && rule.get().confidence() >= best.confidence()) {
             best = rule.get();

@@ -108,11 +108,26 @@ public final class PrototypeClassifier {
         return embedModel;
     }
 
+    /** The part of {@code text} the classifier embeds: its first {@value #MAX_CHARS} code points. */
+    public static String input(String text) {
+        requireNonNull(text, "text is null");
+        return text.substring(
+                0, text.offsetByCodePoints(0, Math.min(MAX_CHARS, text.codePointCount(0, text.length()))));
+    }
+
     /** Every prototype label with its confidence, best first (ties in label order); confidences sum to 1. */
     public List<ClassCandidate> classify(String text) {
-        requireNonNull(text, "text is null");
-        int end = text.offsetByCodePoints(0, Math.min(MAX_CHARS, text.codePointCount(0, text.length())));
-        float[][] vectors = embedder.embed(List.of(text.substring(0, end)));
+        return classify(text, embedder);
+    }
+
+    /**
+     * {@link #classify(String)} with {@link #input(String)} embedded by {@code inputEmbedder}, which must give the
+     * vectors of the model the prototypes were embedded with (e.g. the same model, observed by the caller to reuse its
+     * answer).
+     */
+    public List<ClassCandidate> classify(String text, TextEmbedder inputEmbedder) {
+        requireNonNull(inputEmbedder, "inputEmbedder is null");
+        float[][] vectors = inputEmbedder.embed(List.of(input(text)));
         requireVectors(vectors, 1);
         float[] query = vectors[0];
         List<DocumentClass> labels = new ArrayList<>(prototypes.keySet());

@@ -45,4 +45,13 @@ public interface EmbeddingModel {
 
     /** Embeds a search query with the query prefix. */
     Embedding embedQuery(String text);
+
+    /**
+     * Whether {@code a} and {@code b}, embedded as documents, are the same input to the model (the same tokens in its
+     * window, both cut to it or both whole), so that their embeddings are equal bit for bit and one may stand for the
+     * other. False when the adapter cannot tell, which is the default: a remote model's inputs are not known here.
+     */
+    default boolean sameDocumentInput(String a, String b) {
+        return false;
+    }
 }

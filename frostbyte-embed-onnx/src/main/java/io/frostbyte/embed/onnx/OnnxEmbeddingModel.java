@@ -238,6 +238,41 @@ public final class OnnxEmbeddingModel implements EmbeddingModel, AutoCloseable {
         return embed(List.of(text), descriptor.queryPrefix()).getFirst();
     }
 
+    /**
+     * True when both texts, with the document prefix, tokenize to the same ids within the window and are both cut or
+     * both whole. In {@link InferenceMode#PER_TEXT} a vector depends on those ids alone, so the two embeddings are
+     * equal bit for bit; in {@link InferenceMode#PADDED_BATCH} a vector may depend on its batch, so this is false.
+     */
+    @Override
+    public boolean sameDocumentInput(String a, String b) {
+        requireNonNull(a, "a is null");
+        requireNonNull(b, "b is null");
+        if (mode != InferenceMode.PER_TEXT) {
+            return false;
+        }
+        String prefix = descriptor.documentPrefix();
+        String boundedA = bounded(prefix + a);
+        String boundedB = bounded(prefix + b);
+        Encoding first;
+        Encoding second;
+        try {
+            first = tokenizer.encode(boundedA);
+            second = tokenizer.encode(boundedB);
+        } catch (RuntimeException e) {
+            return false;
+        }
+        boolean cutA = boundedA.length() < prefix.length() + a.length() || first.exceedMaxLength();
+        boolean cutB = boundedB.length() < prefix.length() + b.length() || second.exceedMaxLength();
+        long[] idsA = first.getIds();
+        long[] idsB = second.getIds();
+        int lengthA = realLength(first.getAttentionMask());
+        int lengthB = realLength(second.getAttentionMask());
+        return cutA == cutB
+                && lengthA == lengthB
+                && java.util.Arrays.equals(idsA, 0, lengthA, idsB, 0, lengthB)
+                && java.util.Arrays.equals(first.getTypeIds(), 0, lengthA, second.getTypeIds(), 0, lengthB);
+    }
+
     /** Token ids of {@code text} as the model sees it (with special tokens, cut to the window); for baselines. */
     public int tokenCount(String text) {
         return tokenizer.encode(bounded(text)).getIds().length;

@@ -201,6 +201,74 @@ class OnnxEmbeddingModelTest {
     }
 
     @Test
+    void a_text_cut_to_the_window_is_the_same_input_as_that_text_followed_by_more_and_embeds_to_the_same_bytes() {
+        String chunk = String.join(" ", Collections.nCopies(4, paragraphs.get("a00-p00")));
+        String classifierInput = chunk + "\n" + paragraphs.get("a00-p01");
+
+        assertThat(model.sameDocumentInput(classifierInput, chunk)).isTrue();
+        List<Embedding> e = model.embedDocuments(List.of(classifierInput, chunk));
+        assertThat(e.get(0).vector()).isEqualTo(e.get(1).vector());
+        assertThat(e.get(0).truncated()).isTrue();
+        assertThat(e.get(1).truncated()).isTrue();
+    }
+
+    @Test
+    void a_whole_text_is_the_same_input_as_that_text_with_a_trailing_newline_and_embeds_to_the_same_bytes() {
+        String chunk = paragraphs.get("a00-p01");
+
+        assertThat(model.sameDocumentInput(chunk + "\n", chunk)).isTrue();
+        List<Embedding> e = model.embedDocuments(List.of(chunk + "\n", chunk));
+        assertThat(e.get(0).vector()).isEqualTo(e.get(1).vector());
+        assertThat(e.get(0).truncated()).isFalse();
+    }
+
+    @Test
+    void texts_that_differ_within_the_window_or_in_being_cut_are_different_inputs() {
+        String whole = paragraphs.get("a00-p01");
+        String atTheWindow = String.join(" ", Collections.nCopies(4, paragraphs.get("a00-p00")));
+
+        assertThat(model.sameDocumentInput(whole, whole + " " + paragraphs.get("a00-p02")))
+                .isFalse();
+        assertThat(model.sameDocumentInput(whole, questions.get("56beb4343aeaaa14008c925b")))
+                .isFalse();
+        // the longest start of the text that fits the window whole, against the text cut to the window
+        String fits = longestWholePrefix(atTheWindow);
+        assertThat(model.embedDocuments(List.of(atTheWindow)).getFirst().truncated())
+                .isTrue();
+        assertThat(model.sameDocumentInput(fits, atTheWindow)).isFalse();
+    }
+
+    @Test
+    void padded_batches_never_claim_two_texts_are_the_same_input() {
+        try (OnnxEmbeddingModel padded = OnnxEmbeddingModel.miniLmL6V2Quantized(2, InferenceMode.PADDED_BATCH)) {
+            String chunk = paragraphs.get("a00-p01");
+            assertThat(padded.sameDocumentInput(chunk + "\n", chunk)).isFalse();
+        }
+    }
+
+    /** The longest start of {@code text}, ending before a space, that the model embeds without cutting it. */
+    private static String longestWholePrefix(String text) {
+        List<Integer> spaces = new ArrayList<>();
+        for (int i = text.indexOf(' '); i > 0; i = text.indexOf(' ', i + 1)) {
+            spaces.add(i);
+        }
+        int low = 0;
+        int high = spaces.size() - 1;
+        while (low < high) {
+            int middle = (low + high + 1) / 2;
+            boolean cut = model.embedDocuments(List.of(text.substring(0, spaces.get(middle))))
+                    .getFirst()
+                    .truncated();
+            if (cut) {
+                high = middle - 1;
+            } else {
+                low = middle;
+            }
+        }
+        return text.substring(0, spaces.get(low));
+    }
+
+    @Test
     void embeds_a_truncated_text_from_its_start_not_its_tail() {
         // a00-p00 fills most of the 256-token window; six copies of a00-p01 follow beyond it
         String start = paragraphs.get("a00-p00");

@@ -40,6 +40,8 @@ public final class EmbedStage implements JobHandler {
     private final HaltEmbedding halt;
     private final java.util.function.BiConsumer<String, Long> assertions;
     private final CpuWork cpu;
+    private final VectorHandoff handoff;
+    private final java.util.function.BiConsumer<String, Long> sources;
 
     /** Halts a tenant's embedding inside the caller's transaction (spec/04 EMB-2). */
     @FunctionalInterface
@@ -49,6 +51,9 @@ public final class EmbedStage implements JobHandler {
 
     /**
      * @param assertions counts dimension assertions by result ({@code pass}, {@code fail})
+     * @param handoff vectors the policy stage's classifier already had the model make for a chunk
+     * @param sources counts the vectors of embedded documents by where they came from ({@code model}, {@code cache},
+     *     {@code classifier})
      */
     EmbedStage(
             StageContext context,
@@ -56,8 +61,12 @@ public final class EmbedStage implements JobHandler {
             VectorIndex index,
             HaltEmbedding halt,
             java.util.function.BiConsumer<String, Long> assertions,
-            CpuWork cpu) {
+            CpuWork cpu,
+            VectorHandoff handoff,
+            java.util.function.BiConsumer<String, Long> sources) {
         this.cpu = requireNonNull(cpu, "cpu is null");
+        this.handoff = requireNonNull(handoff, "handoff is null");
+        this.sources = requireNonNull(sources, "sources is null");
         this.halt = requireNonNull(halt, "halt is null");
         this.assertions = requireNonNull(assertions, "assertions is null");
         this.context = requireNonNull(context, "context is null");
@@ -90,10 +99,18 @@ public final class EmbedStage implements JobHandler {
                         model.version());
         List<ChunkRow> missing = new ArrayList<>();
         Map<String, Embedding> made = new HashMap<>();
+        int handedOverCount = 0;
         for (ChunkRow chunk : chunks) {
             if (!cached.containsKey(chunk.textSha256()) && !made.containsKey(chunk.textSha256())) {
-                missing.add(chunk);
-                made.put(chunk.textSha256(), null);
+                // the policy stage's classifier may already have had the model embed this very input
+                Optional<Embedding> handedOver = handoff.take(tenantId, docId, chunk.textSha256(), model);
+                if (handedOver.isPresent()) {
+                    made.put(chunk.textSha256(), handedOver.get());
+                    handedOverCount++;
+                } else {
+                    missing.add(chunk);
+                    made.put(chunk.textSha256(), null);
+                }
             }
         }
         try {
@@ -145,6 +162,10 @@ public final class EmbedStage implements JobHandler {
             throw e;
         }
         assertions.accept("pass", (long) vectors.size());
+        int cacheHits = chunks.size() - missing.size() - handedOverCount;
+        sources.accept("model", (long) missing.size());
+        sources.accept("cache", (long) cacheHits);
+        sources.accept("classifier", (long) handedOverCount);
         context.store()
                 .vectors(
                         tenantId,
@@ -165,7 +186,7 @@ public final class EmbedStage implements JobHandler {
             details.put("embed_version", model.version());
             details.put("dimensions", expected);
             details.put("chunk_count", vectors.size());
-            details.put("cache_hits", chunks.size() - missing.size());
+            details.put("cache_hits", cacheHits);
             details.put(
                     "truncated_chunks",
                     truncated.values().stream().filter(Boolean::booleanValue).count());

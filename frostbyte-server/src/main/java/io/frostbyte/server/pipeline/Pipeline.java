@@ -58,6 +58,7 @@ public final class Pipeline {
                         model.modelId() + "@" + model.version(),
                         PrototypeClassifier.defaultDescriptions()));
         CpuWork work = new CpuWork(cpu);
+        VectorHandoff handoff = new VectorHandoff();
         Map<Stage, JobHandler> handlers = new EnumMap<>(Stage.class);
         // parse, policy and embed run their I/O on the job's virtual thread and only their computing on the CPU pool;
         // index writes run on the job's thread (see IndexStage)
@@ -70,7 +71,9 @@ public final class Pipeline {
                         limits,
                         classifier,
                         new io.frostbyte.postgres.PostgresReviews(control.dataSource()),
-                        work));
+                        work,
+                        model,
+                        handoff));
         handlers.put(
                 Stage.EMBED,
                 new EmbedStage(
@@ -84,7 +87,14 @@ public final class Pipeline {
                                 .tag("result", result)
                                 .register(meters)
                                 .increment(count),
-                        work));
+                        work,
+                        handoff,
+                        (source, count) -> io.micrometer.core.instrument.Counter.builder("frostbyte.embed.vectors")
+                                .description("Chunk vectors of embedded documents by where they came from: the"
+                                        + " model, the tenant's embedding cache, or the policy stage's classifier")
+                                .tag("source", source)
+                                .register(meters)
+                                .increment(count)));
         handlers.put(Stage.INDEX, new IndexStage(context, index, generations));
         return handlers;
     }

@@ -16,6 +16,8 @@ import io.frostbyte.core.document.CanonicalJson;
 import io.frostbyte.core.document.DocumentParser;
 import io.frostbyte.core.document.ParseLimits;
 import io.frostbyte.core.document.ParseOutcome;
+import io.frostbyte.core.embed.Embedding;
+import io.frostbyte.core.embed.EmbeddingModel;
 import io.frostbyte.core.intake.PipelineStage;
 import io.frostbyte.core.intake.StageState;
 import io.frostbyte.core.job.Job;
@@ -36,6 +38,7 @@ import io.frostbyte.policy.InjectionVerdict;
 import io.frostbyte.policy.PiiDetector;
 import io.frostbyte.policy.PiiPolicy;
 import io.frostbyte.policy.PiiType;
+import io.frostbyte.policy.PrototypeClassifier;
 import io.frostbyte.postgres.BatchFile;
 import io.frostbyte.postgres.ChunkRow;
 import io.frostbyte.postgres.PostgresTenantDocuments.DocumentRow;
@@ -75,15 +78,25 @@ public final class PolicyStage implements JobHandler {
     private final DocumentClassifier classifier;
     private final io.frostbyte.postgres.PostgresReviews reviews;
     private final CpuWork cpu;
+    private final EmbeddingModel classifierModel;
+    private final VectorHandoff handoff;
 
+    /**
+     * @param classifierModel the model {@code classifier}'s prototypes were embedded with
+     * @param handoff where the prototype step's vector is left for the embed stage when it is a chunk's vector too
+     */
     PolicyStage(
             StageContext context,
             DocumentParser parser,
             ParseLimits limits,
             DocumentClassifier classifier,
             io.frostbyte.postgres.PostgresReviews reviews,
-            CpuWork cpu) {
+            CpuWork cpu,
+            EmbeddingModel classifierModel,
+            VectorHandoff handoff) {
         this.cpu = requireNonNull(cpu, "cpu is null");
+        this.classifierModel = requireNonNull(classifierModel, "classifierModel is null");
+        this.handoff = requireNonNull(handoff, "handoff is null");
         this.reviews = requireNonNull(reviews, "reviews is null");
         this.context = requireNonNull(context, "context is null");
         this.parser = requireNonNull(parser, "parser is null");
@@ -184,13 +197,25 @@ public final class PolicyStage implements JobHandler {
 
         // classification over text that passed both gates
         String passedText = passedText(afterPii, verdicts);
-        Classification classification = cpu.call(() -> classifier.classify(
-                row.originalFilename(),
-                firstHeading(document),
-                document.canonicalText(),
-                passedText,
-                config.classificationThreshold(),
-                config.classificationReviewEnabled()));
+        Classification classification = cpu.call(() -> {
+            List<Embedding> prototypeInput = new ArrayList<>(1);
+            Classification result = classifier.classify(
+                    row.originalFilename(),
+                    firstHeading(document),
+                    document.canonicalText(),
+                    passedText,
+                    config.classificationThreshold(),
+                    config.classificationReviewEnabled(),
+                    texts -> {
+                        List<Embedding> made = classifierModel.embedDocuments(texts);
+                        prototypeInput.addAll(made);
+                        return made.stream().map(Embedding::vector).toArray(float[][]::new);
+                    });
+            if (!documentQuarantine && prototypeInput.size() == 1) {
+                offerFirstPassedChunk(tenantId, docId, afterPii, verdicts, passedText, prototypeInput.getFirst());
+            }
+            return result;
+        });
         String label = classification.label().wireName();
         String status = classification.needsReview() ? "pending_review" : "final";
 
@@ -534,6 +559,29 @@ public final class PolicyStage implements JobHandler {
         lineage.put("policy_version", VERSION);
         lineage.put("config_version", configVersion);
         return CanonicalJson.write(lineage);
+    }
+
+    /**
+     * Leaves the prototype step's vector for the embed stage when the classifier's input and the first chunk that
+     * passed the gates are the same model input (the chunk is the whole passed text, or both are cut to the window at
+     * the same token), so the embed stage does not embed that chunk again (see {@link VectorHandoff}).
+     */
+    private void offerFirstPassedChunk(
+            TenantId tenantId,
+            String docId,
+            List<Chunk> chunks,
+            List<InjectionVerdict> verdicts,
+            String passedText,
+            Embedding prototypeInput) {
+        for (int i = 0; i < chunks.size(); i++) {
+            if (verdicts.get(i).action() != InjectionAction.QUARANTINE) {
+                Chunk first = chunks.get(i);
+                if (classifierModel.sameDocumentInput(PrototypeClassifier.input(passedText), first.text())) {
+                    handoff.offer(tenantId, docId, first.textSha256(), classifierModel, prototypeInput);
+                }
+                return;
+            }
+        }
     }
 
     private static String passedText(List<Chunk> chunks, List<InjectionVerdict> verdicts) {

@@ -182,6 +182,19 @@ class PipelineIT {
                 .doesNotContain("john.smith@vendor.example")
                 .doesNotContain("123-45-6789");
         assertThat(customerChunks.get(0).vectorSha256()).isPresent();
+        // the short customer record is classified by the prototype step, whose input is its only chunk's input
+        assertThat(api.get("/metrics", null).body())
+                .containsPattern("frostbyte_embed_vectors_total\\{[^}]*source=\"classifier\"[^}]*\\} [1-9]");
+        // every stored vector is the one the model gives the chunk's text alone, whether the embed stage made it or
+        // took the policy stage's classifier vector for the same input (VectorHandoff)
+        try (var fresh = io.frostbyte.embed.onnx.OnnxEmbeddingModel.miniLmL6V2Quantized(1)) {
+            for (var chunk : customerChunks) {
+                assertThat(chunk.vector().orElseThrow())
+                        .isEqualTo(fresh.embedDocuments(List.of(chunk.text()))
+                                .getFirst()
+                                .vector());
+            }
+        }
         int configVersion = api.get("/api/v1/admin/tenants/pipeline-co", admin)
                 .json()
                 .path("data")
