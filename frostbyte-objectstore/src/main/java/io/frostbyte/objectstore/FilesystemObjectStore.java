@@ -7,6 +7,7 @@ import io.frostbyte.core.FrostbyteException;
 import io.frostbyte.core.TenantId;
 import io.frostbyte.core.storage.ObjectKey;
 import io.frostbyte.core.storage.ObjectStore;
+import io.frostbyte.core.storage.ObjectUsage;
 import io.frostbyte.core.storage.StoredObject;
 import io.frostbyte.crypto.EnvelopeCipher;
 import java.io.FileOutputStream;
@@ -21,6 +22,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -179,6 +181,32 @@ public final class FilesystemObjectStore implements ObjectStore {
         }
         keys.sort(Comparator.naturalOrder());
         return List.copyOf(keys);
+    }
+
+    @Override
+    public ObjectUsage usage(TenantId tenantId) {
+        Path objects = requireNamespace(tenantId);
+        long[] total = new long[2];
+        try (Stream<Path> files = Files.walk(objects)) {
+            files.filter(path -> ObjectKey.isValid(objects.relativize(path).toString()))
+                    .forEach(path -> {
+                        try {
+                            BasicFileAttributes attributes =
+                                    Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                            if (attributes.isRegularFile()) {
+                                total[0] += attributes.size();
+                                total[1]++;
+                            }
+                        } catch (NoSuchFileException e) {
+                            // deleted while we walked: no longer stored
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
+        } catch (IOException | UncheckedIOException e) {
+            throw new FrostbyteException(ErrorCode.INTERNAL_ERROR, "cannot measure objects of tenant " + tenantId, e);
+        }
+        return new ObjectUsage(total[0], total[1]);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.frostbyte.core.FrostbyteException;
 import io.frostbyte.core.TenantId;
 import io.frostbyte.core.storage.ObjectKey;
 import io.frostbyte.core.storage.ObjectStore;
+import io.frostbyte.core.storage.ObjectUsage;
 import io.frostbyte.core.storage.StoredObject;
 import io.frostbyte.crypto.EnvelopeCipher;
 import java.io.ByteArrayInputStream;
@@ -199,6 +200,24 @@ public final class S3ObjectStore implements ObjectStore {
         }
         keys.sort(Comparator.naturalOrder());
         return List.copyOf(keys);
+    }
+
+    @Override
+    public ObjectUsage usage(TenantId tenantId) {
+        long bytes = 0;
+        long objects = 0;
+        try {
+            for (S3Object object :
+                    s3.listObjectsV2Paginator(b -> b.bucket(bucket(tenantId))).contents()) {
+                if (ObjectKey.isValid(object.key())) {
+                    bytes += object.size();
+                    objects++;
+                }
+            }
+        } catch (SdkException e) {
+            throw failure("measure", tenantId, null, e);
+        }
+        return new ObjectUsage(bytes, objects);
     }
 
     @Override

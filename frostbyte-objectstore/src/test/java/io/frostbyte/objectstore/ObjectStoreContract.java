@@ -10,6 +10,7 @@ import io.frostbyte.core.TenantId;
 import io.frostbyte.core.keys.InMemoryTenantKeysetStore;
 import io.frostbyte.core.storage.ObjectKey;
 import io.frostbyte.core.storage.ObjectStore;
+import io.frostbyte.core.storage.ObjectUsage;
 import io.frostbyte.core.storage.StoredObject;
 import io.frostbyte.crypto.EnvelopeCipher;
 import io.frostbyte.crypto.FileMasterKey;
@@ -236,6 +237,7 @@ public abstract class ObjectStoreContract {
         assertCode(() -> store.get(initech, NORMALIZED), ErrorCode.RESOURCE_NOT_FOUND);
         assertCode(() -> store.exists(initech, NORMALIZED), ErrorCode.RESOURCE_NOT_FOUND);
         assertCode(() -> store.list(initech, ""), ErrorCode.RESOURCE_NOT_FOUND);
+        assertCode(() -> store.usage(initech), ErrorCode.RESOURCE_NOT_FOUND);
         assertThat(store.namespaceExists(initech)).isFalse();
     }
 
@@ -313,6 +315,23 @@ public abstract class ObjectStoreContract {
                         ObjectKey.staging("batch-8", 1));
         assertThat(store.list(ACME, "")).hasSize(5).isSorted();
         assertThat(store.list(ACME, "raw/")).isEmpty();
+    }
+
+    @Test
+    void usage_counts_the_stored_ciphertext_bytes_and_objects_of_that_tenant_only() throws Exception {
+        assertThat(store.usage(ACME)).isEqualTo(ObjectUsage.EMPTY);
+        byte[] pdf = read(PDF);
+        put(ACME, RAW_PDF, pdf);
+        put(ACME, NORMALIZED, read(MARKDOWN));
+        put(GLOBEX, NORMALIZED, new byte[0]);
+
+        long stored = storedBytes(ACME, RAW_PDF).length + storedBytes(ACME, NORMALIZED).length;
+        assertThat(store.usage(ACME)).isEqualTo(new ObjectUsage(stored, 2));
+        assertThat(stored).isGreaterThan(pdf.length);
+        assertThat(store.usage(GLOBEX).objects()).isEqualTo(1);
+
+        store.delete(ACME, RAW_PDF);
+        assertThat(store.usage(ACME)).isEqualTo(new ObjectUsage(storedBytes(ACME, NORMALIZED).length, 1));
     }
 
     @Test

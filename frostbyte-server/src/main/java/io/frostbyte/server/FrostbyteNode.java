@@ -129,8 +129,10 @@ public final class FrostbyteNode implements AutoCloseable {
     private final ObjectStore objects;
     private final TenantDatabases tenantDatabases;
     private final io.frostbyte.server.index.IndexGenerations generations;
+    private final io.frostbyte.server.metrics.TenantUsageMeter usage;
 
     private FrostbyteNode(Builder b) {
+        this.usage = b.usage;
         this.index = b.index;
         this.objects = b.objects;
         this.tenantDatabases = b.tenantDatabases;
@@ -179,6 +181,7 @@ public final class FrostbyteNode implements AutoCloseable {
         io.frostbyte.server.index.EmbeddingProfiles profiles;
         io.frostbyte.postgres.PostgresIndexGenerations generationStore;
         io.frostbyte.server.index.CachedIndexGenerations generations;
+        io.frostbyte.server.metrics.TenantUsageMeter usage;
     }
 
     /** Starts a node; on any failure everything started so far is stopped again. */
@@ -229,8 +232,7 @@ public final class FrostbyteNode implements AutoCloseable {
             b.scanner = Optional.of(push(b, malwareScanner(config)));
             Signer signingSigner = new SigningKeySigner(signing);
             Signer auditSigner = new SigningKeySigner(audit);
-            b.auditLog = new PostgresAuditLog(
-                    clock, event -> metrics.auditEvent(event.eventType().name()));
+            b.auditLog = new PostgresAuditLog(clock, new io.frostbyte.server.metrics.AuditMetrics(metrics.registry()));
             b.checkpointer = push(
                     b,
                     new AuditCheckpointer(
@@ -301,6 +303,28 @@ public final class FrostbyteNode implements AutoCloseable {
                     background,
                     b.tenantDatabases::close,
                     clock);
+            PostgresBatches receipts = new PostgresBatches(dataSource, clock);
+            b.usage = push(
+                    b,
+                    new io.frostbyte.server.metrics.TenantUsageMeter(
+                                    new io.frostbyte.server.metrics.TenantUsageMeter.Sources(
+                                            cache::all,
+                                            tenantId -> b.lifecycle
+                                                    .find(tenantId)
+                                                    .map(tenant -> (long) tenant.config()
+                                                                    .storageQuotaGb()
+                                                            << 30),
+                                            b.objects,
+                                            new io.frostbyte.postgres.PostgresTenantUsage(
+                                                    dataSource, b.tenantDatabases),
+                                            b.index,
+                                            tenantId -> b.generationStore.list(tenantId).stream()
+                                                    .map(io.frostbyte.postgres.IndexGeneration::generation)
+                                                    .toList(),
+                                            receipts::storedBytes),
+                                    metrics,
+                                    clock)
+                            .start());
             PostgresAuditExports exports = new PostgresAuditExports(dataSource, clock);
             Map<Stage, JobHandler> allHandlers = new java.util.EnumMap<>(Stage.class);
             if (config.server().role().runsWorkers()) {
@@ -427,7 +451,7 @@ public final class FrostbyteNode implements AutoCloseable {
                 b.auditLog,
                 database.database());
         TenantAdminController tenants =
-                new TenantAdminController(b.lifecycle, cache, b.keyring, b.auditLog, database.database());
+                new TenantAdminController(b.lifecycle, cache, b.keyring, b.auditLog, database.database(), b.usage);
         AuditController auditApi = new AuditController(
                 new PostgresAuditQueries(database.database().dataSource()),
                 b.auditVerifier,
@@ -459,7 +483,8 @@ public final class FrostbyteNode implements AutoCloseable {
                         config.effective().bool("malware.required"),
                         Version.current(),
                         "parser-" + Version.current()),
-                new IntakeMetrics(metrics.registry()));
+                new IntakeMetrics(metrics.registry()),
+                b.usage::usedBytes);
         IngestController ingest = new IngestController(
                 intake,
                 batchStore,
@@ -481,7 +506,8 @@ public final class FrostbyteNode implements AutoCloseable {
                         new SigningKeySigner(signing),
                         answerer(config),
                         clock,
-                        b.generations),
+                        b.generations,
+                        metrics.registry()),
                 new io.frostbyte.postgres.PostgresDocumentStore(b.tenantDatabases),
                 b.lifecycle::find);
         ReviewController reviews = new ReviewController(
@@ -558,7 +584,8 @@ public final class FrostbyteNode implements AutoCloseable {
                 new Authenticator(b.tokens, cache),
                 rateLimiter,
                 metrics,
-                config.server().allowPlaintext());
+                config.server().allowPlaintext(),
+                b.usage::nearlyFull);
         push(b, server.start(config.server().bind(), config.server().port()));
         return server;
     }
@@ -804,6 +831,11 @@ public final class FrostbyteNode implements AutoCloseable {
 
     public PostgresTenantRegistry registry() {
         return registry;
+    }
+
+    /** The tenants' storage measurements (spec/09 §9.2, spec/07 §7.8). */
+    public io.frostbyte.server.metrics.TenantUsageMeter usageMeter() {
+        return usage;
     }
 
     public TenantStateCache tenantCache() {

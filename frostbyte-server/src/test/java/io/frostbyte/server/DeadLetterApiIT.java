@@ -235,7 +235,8 @@ class DeadLetterApiIT {
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertThat(api.get("/metrics", null).body())
                         .contains("frostbyte_dlq_depth{stage=\"rewrap\"} 1.0")
-                        .contains("frostbyte_dlq_entries_total{code=\"FILE_CORRUPTED\",stage=\"rewrap\"} 1.0")
+                        .contains(
+                                "frostbyte_dlq_entries_total{code=\"FILE_CORRUPTED\",stage=\"rewrap\",tenant_id=\"dlq-acme\"} 1.0")
                         .contains("frostbyte_job_queue_depth{stage=\"rewrap\"} 0.0"));
     }
 
@@ -413,9 +414,11 @@ class DeadLetterApiIT {
         assertThat(details.path("reason_sha256").asText()).isEqualTo(sha256(REASON));
         assertThat(events.toString()).doesNotContain("CANARY");
         await().atMost(Duration.ofSeconds(20))
-                .untilAsserted(() -> assertThat(api.get("/metrics", null).body())
-                        .contains("frostbyte_dlq_depth{stage=\"rewrap\"} 0.0")
-                        .contains("frostbyte_dlq_entries_total{code=\"FILE_CORRUPTED\",stage=\"rewrap\"} 2.0"));
+                .untilAsserted(
+                        () -> assertThat(api.get("/metrics", null).body())
+                                .contains("frostbyte_dlq_depth{stage=\"rewrap\"} 0.0")
+                                .contains(
+                                        "frostbyte_dlq_entries_total{code=\"FILE_CORRUPTED\",stage=\"rewrap\",tenant_id=\"dlq-acme\"} 2.0"));
     }
 
     @Test

@@ -109,6 +109,14 @@ public interface VectorIndex {
     long count(IndexNamespace namespace);
 
     /**
+     * Bytes the namespace takes on disk (spec/09 §9.2 {@code frostbyte_storage_bytes{store="index"}}), or empty when the
+     * store does not report it through its API (Qdrant's collection info has no size); 0 for a missing namespace.
+     */
+    default java.util.OptionalLong storageBytes(IndexNamespace namespace) {
+        return java.util.OptionalLong.empty();
+    }
+
+    /**
      * Deletes the namespace with all its points and verifies it is gone. Idempotent: a missing namespace is success.
      */
     void drop(IndexNamespace namespace);

@@ -82,6 +82,12 @@ public interface ObjectStore {
      */
     List<ObjectKey> list(TenantId tenantId, String prefix);
 
+    /**
+     * The bytes (as stored: ciphertext and envelope) and number of the tenant's objects. Like {@link #list}, not a
+     * snapshot of concurrent writes.
+     */
+    ObjectUsage usage(TenantId tenantId);
+
     /** Creates the tenant's namespace. Idempotent: an existing namespace is kept with its objects. */
     void createNamespace(TenantId tenantId);
 

@@ -565,6 +565,30 @@ public final class LuceneVectorIndex implements VectorIndex, AutoCloseable {
                 namespace, searcher -> (long) searcher.getIndexReader().numDocs());
     }
 
+    /** The sum of the namespace directory's file sizes: its commits and the segments they hold. */
+    @Override
+    public java.util.OptionalLong storageBytes(IndexNamespace namespace) {
+        Path path = directory(namespace);
+        if (!Files.isDirectory(path)) {
+            return java.util.OptionalLong.of(0);
+        }
+        long total = 0;
+        try (Stream<Path> files = Files.list(path)) {
+            for (Path file : files.toList()) {
+                try {
+                    total += Files.size(file);
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // merged away while we looked
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            return java.util.OptionalLong.of(0); // dropped while we looked
+        } catch (IOException e) {
+            throw new FrostbyteException(ErrorCode.INDEX_FAILED, "cannot measure index " + namespace, e);
+        }
+        return java.util.OptionalLong.of(total);
+    }
+
     private interface SearcherAction<T> {
         T apply(IndexSearcher searcher) throws IOException;
     }

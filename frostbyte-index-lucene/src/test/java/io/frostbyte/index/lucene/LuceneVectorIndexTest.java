@@ -56,6 +56,25 @@ class LuceneVectorIndexTest extends VectorIndexContract {
     }
 
     @Test
+    void storage_bytes_are_the_namespace_directorys_files_and_zero_once_dropped() throws Exception {
+        IndexNamespace namespace = new IndexNamespace(TenantId.of("acme-corp"), 2);
+        index().create(namespace, DIMENSION);
+        long empty = index().storageBytes(namespace).orElseThrow();
+        index().upsert(
+                        namespace,
+                        List.of(point("a", "doc-a", "other", Instant.EPOCH, near(0, 1, 0.1f), "alpha beta gamma")));
+
+        long written = index().storageBytes(namespace).orElseThrow();
+        long onDisk;
+        try (var files = java.nio.file.Files.list(dataDir.resolve("tenants/acme-corp/index/g2"))) {
+            onDisk = files.mapToLong(file -> file.toFile().length()).sum();
+        }
+        assertThat(written).isGreaterThan(empty).isGreaterThan(0).isEqualTo(onDisk);
+        index().drop(namespace);
+        assertThat(index().storageBytes(namespace)).hasValue(0);
+    }
+
+    @Test
     void records_the_dimension_in_the_commit_and_enforces_it_after_a_restart() throws Exception {
         IndexNamespace namespace = new IndexNamespace(TenantId.of("acme-corp"), 1);
         index().create(namespace, DIMENSION);

@@ -26,6 +26,7 @@ import io.frostbyte.server.http.Bodies;
 import io.frostbyte.server.http.Json;
 import io.frostbyte.server.http.RequestContext;
 import io.frostbyte.server.http.Responses;
+import io.frostbyte.server.metrics.TenantUsageMeter;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,13 +65,16 @@ public final class TenantAdminController {
     private final TenantKeyring keyring;
     private final AuditLog audit;
     private final Database database;
+    private final TenantUsageMeter usage;
 
     public TenantAdminController(
             PostgresTenantLifecycle lifecycle,
             TenantStateCache cache,
             TenantKeyring keyring,
             AuditLog audit,
-            Database database) {
+            Database database,
+            TenantUsageMeter usage) {
+        this.usage = requireNonNull(usage, "usage is null");
         this.lifecycle = requireNonNull(lifecycle, "lifecycle is null");
         this.cache = requireNonNull(cache, "cache is null");
         this.keyring = requireNonNull(keyring, "keyring is null");
@@ -144,8 +148,13 @@ public final class TenantAdminController {
             item.put("state", tenant.state().name());
             item.put("tier", tenant.tier().wire());
             item.put("created_at", Json.timestamp(tenant.createdAt()));
-            item.put("documents_count", 0);
-            item.put("storage_used_gb", 0);
+            Optional<TenantUsageMeter.TenantUsage> measured = usage.last(tenant.tenantId());
+            item.put(
+                    "documents_count",
+                    measured.map(TenantUsageMeter.TenantUsage::documents).orElse(0L));
+            item.put(
+                    "storage_used_gb",
+                    gb(measured.map(TenantUsageMeter.TenantUsage::totalBytes).orElse(0L)));
             tenants.add(item);
         }
         Responses.page(ctx, Map.of("tenants", tenants), Pages.meta(result.total(), page, limit));
@@ -165,21 +174,41 @@ public final class TenantAdminController {
         data.put("config", tenant.config().toMap());
         data.put("key_epoch", tenant.keyEpoch());
         data.put("embedding_halted", tenant.embeddingHalted());
+        Optional<TenantUsageMeter.TenantUsage> measured = usage.usage(tenant.tenantId());
         Map<String, Object> storage = new LinkedHashMap<>();
-        storage.put("object", 0);
-        storage.put("database", 0);
-        storage.put("index", 0);
-        storage.put("total", 0);
+        storage.put("object", gb(measured.map(u -> u.objects().bytes()).orElse(0L)));
+        storage.put(
+                "database",
+                gb(measured.map(TenantUsageMeter.TenantUsage::databaseBytes).orElse(0L)));
+        storage.put(
+                "index",
+                gb(measured.map(TenantUsageMeter.TenantUsage::indexBytes).orElse(0L)));
+        storage.put(
+                "total",
+                gb(measured.map(TenantUsageMeter.TenantUsage::totalBytes).orElse(0L)));
         Map<String, Object> usage = new LinkedHashMap<>();
         usage.put("storage_used_gb", storage);
         usage.put("quota_gb", tenant.config().toMap().get(TenantConfig.STORAGE_QUOTA_GB));
-        usage.put("documents_count", 0);
-        usage.put("chunks_count", 0);
-        usage.put("batches_count", 0);
+        usage.put(
+                "documents_count",
+                measured.map(TenantUsageMeter.TenantUsage::documents).orElse(0L));
+        usage.put(
+                "chunks_count",
+                measured.map(TenantUsageMeter.TenantUsage::chunks).orElse(0L));
+        usage.put(
+                "batches_count",
+                measured.map(TenantUsageMeter.TenantUsage::batches).orElse(0L));
+        usage.put(
+                "measured_at", measured.map(u -> Json.timestamp(u.measuredAt())).orElse(null));
         data.put("usage", usage);
         data.put("endpoints", Map.of("api", "/api/v1", "health", "/health"));
         data.put("deletion_receipt", tenant.deletionReceipt().orElse(null));
         Responses.ok(ctx, data);
+    }
+
+    /** Binary gigabytes with six decimals: a few kilobytes still show. */
+    static double gb(long bytes) {
+        return Math.round(bytes / (double) (1L << 30) * 1e6) / 1e6;
     }
 
     public void patch(Context ctx) {

@@ -35,8 +35,10 @@ public final class ApiServer implements AutoCloseable {
             Authenticator authenticator,
             RateLimiter rateLimiter,
             Metrics metrics,
-            boolean allowPlaintext) {
+            boolean allowPlaintext,
+            java.util.function.Predicate<TenantId> storageNearlyFull) {
         requireNonNull(routes, "routes is null");
+        requireNonNull(storageNearlyFull, "storageNearlyFull is null");
         requireNonNull(authenticator, "authenticator is null");
         requireNonNull(rateLimiter, "rateLimiter is null");
         requireNonNull(metrics, "metrics is null");
@@ -56,7 +58,9 @@ public final class ApiServer implements AutoCloseable {
             });
             for (Route route : routes) {
                 cfg.routes.addHttpHandler(
-                        route.method(), route.path(), ctx -> serve(ctx, route, authenticator, rateLimiter, metrics));
+                        route.method(),
+                        route.path(),
+                        ctx -> serve(ctx, route, authenticator, rateLimiter, metrics, storageNearlyFull));
             }
             cfg.routes.exception(Exception.class, (failure, ctx) -> fail(ctx, failure));
             // Javalin answers unmatched paths and methods itself; give them the error envelope too
@@ -85,7 +89,12 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static void serve(
-            Context ctx, Route route, Authenticator authenticator, RateLimiter rateLimiter, Metrics metrics)
+            Context ctx,
+            Route route,
+            Authenticator authenticator,
+            RateLimiter rateLimiter,
+            Metrics metrics,
+            java.util.function.Predicate<TenantId> storageNearlyFull)
             throws Exception {
         ctx.attribute(ROUTE, route.path());
         if (route.access().authenticated()) {
@@ -98,13 +107,13 @@ public final class ApiServer implements AutoCloseable {
             MDC.put("tenant_id", tenant.value());
             if (route.rateLimit().isPresent()) {
                 int multiplier = caller.tenant().map(t -> t.tierMultiplier()).orElse(1);
-                RateLimiter.Decision decision =
-                        rateLimiter.tryAcquire(route.rateLimit().get(), tenant, multiplier);
+                RateLimiter.Decision decision = rateLimiter.tryAcquire(
+                        route.rateLimit().get(), tenant, multiplier, storageNearlyFull.test(tenant));
                 ctx.header("X-RateLimit-Limit", Integer.toString(decision.limit()));
                 ctx.header("X-RateLimit-Remaining", Long.toString(decision.remaining()));
                 ctx.header("X-RateLimit-Reset", Long.toString(decision.resetSeconds()));
                 if (!decision.allowed()) {
-                    metrics.rateLimitRejected(route.rateLimit().get().wire());
+                    metrics.rateLimitRejected(route.rateLimit().get().wire(), tenant.value());
                     ctx.attribute(RETRY_AFTER, decision.retryAfterSeconds());
                     throw new FrostbyteException(ErrorCode.RATE_LIMIT_EXCEEDED, "Rate limit exceeded; retry later.");
                 }

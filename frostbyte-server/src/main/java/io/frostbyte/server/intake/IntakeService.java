@@ -125,6 +125,8 @@ public final class IntakeService {
     private final MimeSniffer sniffer = new MimeSniffer();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final IntakeMetrics metrics;
+    /** Bytes the tenant's quota counts now (object, database and index: spec/07 §7.8). */
+    private final java.util.function.ToLongFunction<TenantId> usedBytes;
 
     public IntakeService(
             Function<TenantId, Optional<TenantRecord>> tenants,
@@ -140,7 +142,9 @@ public final class IntakeService {
             Function<TenantId, Integer> kekVersion,
             Clock clock,
             Settings settings,
-            IntakeMetrics metrics) {
+            IntakeMetrics metrics,
+            java.util.function.ToLongFunction<TenantId> usedBytes) {
+        this.usedBytes = requireNonNull(usedBytes, "usedBytes is null");
         this.tenants = requireNonNull(tenants, "tenants is null");
         this.liveStatus = requireNonNull(liveStatus, "liveStatus is null");
         this.objects = requireNonNull(objects, "objects is null");
@@ -165,10 +169,10 @@ public final class IntakeService {
             Principal principal, TenantId tenantId, String contentType, long contentLength, InputStream body) {
         try {
             Submission submission = receive(principal, tenantId, contentType, contentLength, body);
-            metrics.batch("accepted", "none");
+            metrics.batch(tenantId, "accepted", "none");
             return submission;
         } catch (FrostbyteException e) {
-            metrics.batch("rejected", e.code().name());
+            metrics.batch(tenantId, "rejected", e.code().name());
             throw e;
         }
     }
@@ -227,7 +231,7 @@ public final class IntakeService {
                     ErrorCode.SERVICE_UNAVAILABLE, "The malware scanner is unavailable; retry later.");
         }
         long quotaBytes = (long) config.storageQuotaGb() * GIB;
-        if (batches.storedBytes(tenantId) + manifest.totalBytes() > quotaBytes) {
+        if (usedBytes.applyAsLong(tenantId) + manifest.totalBytes() > quotaBytes) {
             throw new FrostbyteException(
                     ErrorCode.QUOTA_EXCEEDED,
                     "The batch would exceed this tenant's storage quota.",
@@ -282,7 +286,8 @@ public final class IntakeService {
                         tenantId.value(),
                         manifest.fileCount());
             }
-            outcomes.forEach(outcome -> metrics.file(outcome.fileStatus(), outcome.reason()));
+            outcomes.forEach(outcome -> metrics.file(tenantId, outcome.fileStatus(), outcome.reason()));
+            metrics.batchSize(tenantId, outcomes.size());
             return submission;
         } catch (FrostbyteException e) {
             if (e.code() == ErrorCode.BATCH_ALREADY_EXISTS) {

@@ -72,6 +72,7 @@ public final class JobMetrics implements WorkerPool.Observer {
         Timer.builder("frostbyte.job.duration")
                 .description("Job run time by stage")
                 .tag("stage", job.stage().wire())
+                .tag("tenant_id", job.tenantId().value())
                 .tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
                 .register(metrics.registry())
                 .record(duration);
@@ -91,6 +92,7 @@ public final class JobMetrics implements WorkerPool.Observer {
                 .description("Dead letters created")
                 .tag("stage", job.stage().wire())
                 .tag("code", code)
+                .tag("tenant_id", job.tenantId().value())
                 .register(metrics.registry())
                 .increment();
     }

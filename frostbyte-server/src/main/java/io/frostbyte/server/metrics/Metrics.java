@@ -54,19 +54,11 @@ public final class Metrics implements AutoCloseable {
                 .record(Duration.ofNanos(nanos));
     }
 
-    /** {@code frostbyte_audit_events_total{event_type}}. */
-    public void auditEvent(String eventType) {
-        Counter.builder("frostbyte.audit.events")
-                .description("Audit events appended")
-                .tag("event_type", eventType)
-                .register(registry)
-                .increment();
-    }
-
-    public void rateLimitRejected(String area) {
+    public void rateLimitRejected(String area, String tenantId) {
         Counter.builder("frostbyte.api.rate.limit.rejections")
                 .description("Requests refused with 429")
                 .tag("area", area)
+                .tag("tenant_id", tenantId)
                 .register(registry)
                 .increment();
     }

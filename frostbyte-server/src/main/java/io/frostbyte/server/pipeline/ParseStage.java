@@ -49,7 +49,16 @@ public final class ParseStage implements JobHandler {
      * @param policyKey the policy stage's idempotency-key suffix (policy version and tenant config version are added
      *     per job)
      */
-    ParseStage(StageContext context, DocumentParser parser, ParseLimits limits, String policyKey, CpuWork cpu) {
+    private final io.micrometer.core.instrument.MeterRegistry meters;
+
+    ParseStage(
+            StageContext context,
+            DocumentParser parser,
+            ParseLimits limits,
+            String policyKey,
+            CpuWork cpu,
+            io.micrometer.core.instrument.MeterRegistry meters) {
+        this.meters = requireNonNull(meters, "meters is null");
         this.cpu = requireNonNull(cpu, "cpu is null");
         this.context = requireNonNull(context, "context is null");
         this.parser = requireNonNull(parser, "parser is null");
@@ -66,7 +75,25 @@ public final class ParseStage implements JobHandler {
                 .find(tenantId, docId)
                 .orElseThrow(() -> new FrostbyteException(ErrorCode.RESOURCE_NOT_FOUND, "document row is missing"));
         context.processing(tenantId, docId, PipelineStage.PARSE);
+        long parsing = System.nanoTime();
         ParseOutcome outcome = cpu.call(() -> parse(tenantId, document, parser, limits, context));
+        io.micrometer.core.instrument.Timer.builder("frostbyte.parse.duration")
+                .description("Parse time per document by format, successful or not")
+                .tag("tenant_id", tenantId.value())
+                .tag(
+                        "format",
+                        io.frostbyte.core.intake.IntakeType.ofMimeType(document.mimeType())
+                                .map(type -> type.name().toLowerCase(java.util.Locale.ROOT))
+                                .orElse("other"))
+                .serviceLevelObjectives(
+                        java.time.Duration.ofSeconds(1),
+                        java.time.Duration.ofSeconds(5),
+                        java.time.Duration.ofSeconds(15),
+                        java.time.Duration.ofSeconds(60),
+                        java.time.Duration.ofSeconds(150),
+                        java.time.Duration.ofSeconds(300))
+                .register(meters)
+                .record(java.time.Duration.ofNanos(System.nanoTime() - parsing));
         switch (outcome) {
             case ParseOutcome.Parsed parsed -> completed(job, document, parsed.document(), started);
             case ParseOutcome.Failed failed -> failed(job, document, failed, started);

@@ -62,7 +62,7 @@ public final class Pipeline {
         Map<Stage, JobHandler> handlers = new EnumMap<>(Stage.class);
         // parse, policy and embed run their I/O on the job's virtual thread and only their computing on the CPU pool;
         // index writes run on the job's thread (see IndexStage)
-        handlers.put(Stage.PARSE, new ParseStage(context, parser, limits, PolicyStage.VERSION, work));
+        handlers.put(Stage.PARSE, new ParseStage(context, parser, limits, PolicyStage.VERSION, work, meters));
         handlers.put(
                 Stage.POLICY,
                 new PolicyStage(

@@ -22,6 +22,15 @@ public enum RateLimitArea {
         return perTenant ? perMinute * tierMultiplier : perMinute;
     }
 
+    /**
+     * The limit for a tenant of the given tier multiplier whose storage is, or is not, at 90 % of its quota or more:
+     * then the ingest limit drops to a tenth, at least one request a minute (spec/07 §7.8).
+     */
+    public int limit(int tierMultiplier, boolean storageNearlyFull) {
+        int limit = limit(tierMultiplier);
+        return this == INGEST && storageNearlyFull ? Math.max(1, limit / 10) : limit;
+    }
+
     public boolean perTenant() {
         return perTenant;
     }

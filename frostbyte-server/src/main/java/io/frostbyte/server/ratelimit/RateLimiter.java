@@ -46,7 +46,12 @@ public final class RateLimiter {
 
     /** Takes one token for the request. */
     public Decision tryAcquire(RateLimitArea area, TenantId tenantId, int tierMultiplier) {
-        int limit = area.limit(tierMultiplier);
+        return tryAcquire(area, tenantId, tierMultiplier, false);
+    }
+
+    /** Takes one token for the request, under the cut limit while the tenant's storage is nearly full. */
+    public Decision tryAcquire(RateLimitArea area, TenantId tenantId, int tierMultiplier, boolean storageNearlyFull) {
+        int limit = area.limit(tierMultiplier, storageNearlyFull);
         String key = area.perTenant()
                 ? area.wire() + ":" + tenantId.value() + ":" + limit
                 : area.wire() + ":_global:" + limit;

@@ -71,6 +71,7 @@ public final class SearchService {
     private final Clock clock;
     private final io.frostbyte.server.index.IndexGenerations generations;
     private final Uuid7 ids;
+    private final io.micrometer.core.instrument.MeterRegistry meters;
 
     public SearchService(
             VectorIndex index,
@@ -81,7 +82,9 @@ public final class SearchService {
             Signer signer,
             AnswerModel answerer,
             Clock clock,
-            io.frostbyte.server.index.IndexGenerations generations) {
+            io.frostbyte.server.index.IndexGenerations generations,
+            io.micrometer.core.instrument.MeterRegistry meters) {
+        this.meters = requireNonNull(meters, "meters is null");
         this.index = requireNonNull(index, "index is null");
         this.store = requireNonNull(store, "store is null");
         this.documents = requireNonNull(documents, "documents is null");
@@ -105,6 +108,7 @@ public final class SearchService {
                     List.of(new FrostbyteException.ErrorDetail(
                             "include_generation", true, "allowed only when the tenant's generation_enabled is true")));
         }
+        long started = System.nanoTime();
         UUID queryId = ids.next();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String querySha = sha256(query.queryText());
@@ -282,6 +286,26 @@ public final class SearchService {
         data.put("chunks", chunks);
         data.put("generation", generation);
         data.put("proof", proof.toJson());
+        if (generation != null && generation.get("error") != null) {
+            io.micrometer.core.instrument.Counter.builder("frostbyte.generation")
+                    .description("Generated answers by result")
+                    .tag("tenant_id", tenantId.value())
+                    .tag("answerer", answerer.answerer())
+                    .tag("result", "error")
+                    .register(meters)
+                    .increment();
+        }
+        io.micrometer.core.instrument.Timer.builder("frostbyte.retrieval.latency")
+                .description("Query latency, retrieval to signed proof")
+                .tag("tenant_id", tenantId.value())
+                .tag("mode", query.mode().name().toLowerCase(Locale.ROOT))
+                .serviceLevelObjectives(
+                        java.time.Duration.ofMillis(50),
+                        java.time.Duration.ofMillis(250),
+                        java.time.Duration.ofSeconds(1),
+                        java.time.Duration.ofSeconds(5))
+                .register(meters)
+                .record(java.time.Duration.ofNanos(System.nanoTime() - started));
         return new Result(data, mismatch);
     }
 

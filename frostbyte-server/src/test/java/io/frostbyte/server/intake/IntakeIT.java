@@ -21,6 +21,7 @@ import io.frostbyte.server.FrostbyteNode;
 import io.frostbyte.server.config.ConfigLoader;
 import io.frostbyte.server.config.FrostbyteConfig;
 import io.frostbyte.server.http.Json;
+import io.frostbyte.server.metrics.TenantUsageMeter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
@@ -702,6 +703,65 @@ class IntakeIT {
         assertThat(overQuota.status()).isEqualTo(403);
         assertThat(overQuota.errorCode()).isEqualTo("QUOTA_EXCEEDED");
         assertThat(batchesOf(TINY)).isZero();
+    }
+
+    @Test
+    void usage_reports_what_the_tenant_stores_and_metrics_export_it_under_its_tenant_id() throws Exception {
+        TenantId metered = TenantId.of("metered-vendor");
+        createTenant(metered, "{\"storage_quota_gb\":2}");
+        byte[] text = "a line that takes up room\n".repeat(1000).getBytes(UTF_8);
+        ManifestJson manifest =
+                new ManifestJson("batch-usage", metered.value()).add("f-1", "usage.txt", "text/plain", text);
+        ApiClient.Response accepted = submit(
+                metered,
+                token(metered, Role.TENANT_ADMIN),
+                new Multipart().manifest(manifest.json()).file("usage.txt", text));
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+
+        TenantUsageMeter.TenantUsage usage = node.usageMeter().measure(metered);
+        JsonNode reported =
+                data(api.get("/api/v1/admin/tenants/" + metered.value(), admin)).path("usage");
+        String metrics = api.get("/metrics", null).body();
+
+        assertThat(usage.objects().objects()).isPositive();
+        assertThat(usage.objects().bytes()).isGreaterThan(text.length);
+        assertThat(usage.databaseBytes()).isPositive();
+        assertThat(usage.documents()).isEqualTo(1);
+        assertThat(usage.batches()).isEqualTo(1);
+        assertThat(usage.quotaBytes()).isEqualTo(2L << 30);
+        assertThat(node.usageMeter().usedBytes(metered)).isGreaterThanOrEqualTo(usage.totalBytes());
+        assertThat(reported.path("storage_used_gb").path("object").asDouble()).isPositive();
+        assertThat(reported.path("storage_used_gb").path("database").asDouble()).isPositive();
+        assertThat(reported.path("storage_used_gb").path("total").asDouble())
+                .isGreaterThanOrEqualTo(
+                        reported.path("storage_used_gb").path("object").asDouble());
+        assertThat(reported.path("documents_count").asLong()).isEqualTo(1);
+        assertThat(reported.path("batches_count").asLong()).isEqualTo(1);
+        assertThat(reported.path("quota_gb").asInt()).isEqualTo(2);
+        assertThat(gauge(metrics, "frostbyte_storage_bytes{store=\"object\",tenant_id=\"metered-vendor\"}"))
+                .isEqualTo(usage.objects().bytes());
+        assertThat(gauge(metrics, "frostbyte_storage_bytes{store=\"database\",tenant_id=\"metered-vendor\"}"))
+                .isEqualTo(usage.databaseBytes());
+        assertThat(gauge(metrics, "frostbyte_storage_objects{store=\"object\",tenant_id=\"metered-vendor\"}"))
+                .isEqualTo(usage.objects().objects());
+        assertThat(gauge(metrics, "frostbyte_tenant_quota_bytes{tenant_id=\"metered-vendor\"}"))
+                .isEqualTo(2L << 30);
+        assertThat(gauge(metrics, "frostbyte_tenant_state{state=\"ACTIVE\",tenant_id=\"metered-vendor\"}"))
+                .isEqualTo(1);
+        assertThat(gauge(metrics, "frostbyte_tenant_state{state=\"SUSPENDED\",tenant_id=\"metered-vendor\"}"))
+                .isZero();
+        assertThat(gauge(metrics, "frostbyte_tenant_embedding_halted{tenant_id=\"metered-vendor\"}"))
+                .isZero();
+        assertThat(node.usageMeter().nearlyFull(metered)).isFalse();
+    }
+
+    /** The value of one series in Prometheus text, as a whole number. */
+    private static long gauge(String metrics, String series) {
+        return metrics.lines()
+                .filter(line -> line.startsWith(series + " "))
+                .map(line -> (long) Double.parseDouble(line.substring(series.length() + 1)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no series " + series));
     }
 
     @Test

@@ -185,6 +185,28 @@ class PipelineIT {
         // the short customer record is classified by the prototype step, whose input is its only chunk's input
         assertThat(api.get("/metrics", null).body())
                 .containsPattern("frostbyte_embed_vectors_total\\{[^}]*source=\"classifier\"[^}]*\\} [1-9]");
+        // the spec's pipeline series, each under its tenant (spec/09 §9.2)
+        assertThat(api.get("/metrics", null).body())
+                .contains("frostbyte_parse_documents_total{result=\"success\",tenant_id=\"pipeline-co\"}")
+                .containsPattern(
+                        "frostbyte_parse_duration_seconds_count\\{format=\"pdf\",tenant_id=\"pipeline-co\"\\} [1-9]")
+                .containsPattern("frostbyte_policy_chunks_total\\{tenant_id=\"pipeline-co\"\\} [1-9]")
+                .containsPattern(
+                        "frostbyte_policy_gate_results_total\\{gate=\"pii\",result=\"redact\",tenant_id=\"pipeline-co\"\\} [1-9]")
+                .contains("frostbyte_policy_gate_results_total{gate=\"injection\"")
+                .contains("frostbyte_policy_gate_results_total{gate=\"classification\"")
+                .containsPattern(
+                        "frostbyte_embed_requests_total\\{profile=\"[^\"]+\",result=\"success\",tenant_id=\"pipeline-co\"\\} [1-9]")
+                .containsPattern(
+                        "frostbyte_embed_duration_seconds_count\\{profile=\"[^\"]+\",tenant_id=\"pipeline-co\"\\} [1-9]")
+                .containsPattern("frostbyte_index_writes_total\\{result=\"success\",tenant_id=\"pipeline-co\"\\} [1-9]")
+                .containsPattern(
+                        "frostbyte_audit_events_total\\{event_type=\"INDEX_WRITTEN\",tenant_id=\"pipeline-co\"\\} [1-9]")
+                .containsPattern(
+                        "frostbyte_intake_files_total\\{[^}]*status=\"accepted\",tenant_id=\"pipeline-co\"\\} [1-9]")
+                .containsPattern("frostbyte_intake_batch_size_count\\{tenant_id=\"pipeline-co\"\\} [1-9]")
+                .containsPattern(
+                        "frostbyte_job_duration_seconds_count\\{[^}]*stage=\"index\",tenant_id=\"pipeline-co\"\\} [1-9]");
         // every stored vector is the one the model gives the chunk's text alone, whether the embed stage made it or
         // took the policy stage's classifier vector for the same input (VectorHandoff)
         try (var fresh = io.frostbyte.embed.onnx.OnnxEmbeddingModel.miniLmL6V2Quantized(1)) {
@@ -686,6 +708,15 @@ class PipelineIT {
                 .isEqualTo(first.path("chunks").findValuesAsText("fusion_score"));
         assertThat(empty.status()).isEqualTo(200);
         assertThat(empty.json().path("data").path("chunks")).isEmpty();
+        assertThat(api.get("/metrics", null).body())
+                .containsPattern(
+                        "frostbyte_retrieval_queries_total\\{mode=\"hybrid\",tenant_id=\"pipeline-co\"\\} [1-9]")
+                .containsPattern(
+                        "frostbyte_retrieval_results_total\\{result_count_bucket=\"0\",tenant_id=\"pipeline-co\"\\} [1-9]")
+                .containsPattern(
+                        "frostbyte_retrieval_results_total\\{result_count_bucket=\"1-5\",tenant_id=\"pipeline-co\"\\} [1-9]")
+                .containsPattern(
+                        "frostbyte_retrieval_latency_seconds_count\\{mode=\"hybrid\",tenant_id=\"pipeline-co\"\\} [1-9]");
         var verifier = new io.frostbyte.core.proof.ProofVerifier(io.frostbyte.core.proof.VerificationKey.readAll(
                 api.get("/api/v1/keys", null).body()));
         assertThat(verifier.verify(

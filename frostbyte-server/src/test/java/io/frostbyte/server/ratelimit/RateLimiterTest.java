@@ -49,4 +49,24 @@ class RateLimiterTest {
                 .as("admin is one global bucket")
                 .isFalse();
     }
+
+    @Test
+    void a_tenant_at_ninety_percent_of_its_storage_quota_gets_a_tenth_of_the_ingest_limit_and_no_query_cut() {
+        RateLimiter limiter = RateLimiter.inMemory();
+        for (int i = 0; i < 10; i++) {
+            assertThat(limiter.tryAcquire(RateLimitArea.INGEST, ACME, 1, true).allowed())
+                    .as("request %d", i + 1)
+                    .isTrue();
+        }
+        RateLimiter.Decision refused = limiter.tryAcquire(RateLimitArea.INGEST, ACME, 1, true);
+
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.limit()).isEqualTo(10);
+        assertThat(limiter.tryAcquire(RateLimitArea.QUERY, ACME, 1, true).limit())
+                .isEqualTo(1000);
+        assertThat(limiter.tryAcquire(RateLimitArea.INGEST, ACME, 1, false).allowed())
+                .as("below 90 % again: the full bucket")
+                .isTrue();
+        assertThat(RateLimitArea.INGEST.limit(5, true)).isEqualTo(50);
+    }
 }
