@@ -106,24 +106,24 @@ public final class TenantUsageMeter implements AutoCloseable {
         this.sources = requireNonNull(sources, "sources is null");
         this.clock = requireNonNull(clock, "clock is null");
         var registry = requireNonNull(metrics, "metrics is null").registry();
-        storageBytes = MultiGauge.builder("frostbyte.storage.bytes")
-                .description("Bytes a tenant stores, by store, measured every 60 s")
-                .baseUnit("bytes")
-                .register(registry);
-        storageObjects = MultiGauge.builder("frostbyte.storage.objects")
-                .description("Objects a tenant stores (store=object) and its document rows (store=database)")
-                .register(registry);
-        quota = MultiGauge.builder("frostbyte.tenant.quota.bytes")
-                .description("A tenant's storage quota")
-                .register(registry);
-        state = MultiGauge.builder("frostbyte.tenant.state")
-                .description("1 for the tenant's current state, else 0")
-                .register(registry);
-        halted = MultiGauge.builder("frostbyte.tenant.embedding.halted")
-                .description("1 while the tenant's embedding is halted by a dimension assertion")
-                .register(registry);
+        storageBytes =
+                gauge(registry, "frostbyte.storage.bytes", "Bytes a tenant stores, by store, measured every 60 s");
+        storageObjects = gauge(
+                registry,
+                "frostbyte.storage.objects",
+                "Objects a tenant stores (store=object) and its document rows (store=database)");
+        quota = gauge(registry, "frostbyte.tenant.quota.bytes", "A tenant's storage quota");
+        state = gauge(registry, "frostbyte.tenant.state", "1 for the tenant's current state, else 0");
+        halted = gauge(
+                registry,
+                "frostbyte.tenant.embedding.halted",
+                "1 while the tenant's embedding is halted by a dimension assertion");
         timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("tenant-usage-meter").daemon().factory());
+    }
+
+    private static MultiGauge gauge(io.micrometer.core.instrument.MeterRegistry registry, String name, String help) {
+        return MultiGauge.builder(name).description(help).register(registry);
     }
 
     /** Measures now, then every {@link #INTERVAL}. */
