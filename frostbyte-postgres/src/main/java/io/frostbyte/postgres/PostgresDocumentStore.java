@@ -293,6 +293,17 @@ public final class PostgresDocumentStore {
     }
 
     /**
+     * The embedding cache lookup. {@code text_sha256} is {@code char(64)}: the array is cast to that type, because
+     * compared with a {@code text[]} the column is cast instead and the lookup scans every chunk of the tenant rather
+     * than the {@code chunks_embedding_cache} index.
+     */
+    static final String CACHE_LOOKUP = """
+            SELECT DISTINCT ON (text_sha256) text_sha256, vector, coalesce(truncated, false) FROM chunks
+            WHERE text_sha256 = ANY (?::char(64)[]) AND embed_model = ? AND embed_version = ? AND vector IS NOT NULL
+            ORDER BY text_sha256, chunk_id
+            """;
+
+    /**
      * The embedding cache (spec/04 §4.2): vectors this tenant already stored for chunk texts with these {@code
      * text_sha256} values, made by {@code model} at {@code version}, keyed by text hash. Texts never embedded are
      * absent.
@@ -303,11 +314,7 @@ public final class PostgresDocumentStore {
             return Map.of();
         }
         return Jdbc.inTransaction(databases.dataSource(tenantId), true, connection -> {
-            try (PreparedStatement select = connection.prepareStatement("""
-                    SELECT DISTINCT ON (text_sha256) text_sha256, vector, coalesce(truncated, false) FROM chunks
-                    WHERE text_sha256 = ANY (?) AND embed_model = ? AND embed_version = ? AND vector IS NOT NULL
-                    ORDER BY text_sha256, chunk_id
-                    """)) {
+            try (PreparedStatement select = connection.prepareStatement(CACHE_LOOKUP)) {
                 select.setArray(1, Jdbc.textArray(connection, List.copyOf(textSha256s)));
                 select.setString(2, model);
                 select.setString(3, version);
