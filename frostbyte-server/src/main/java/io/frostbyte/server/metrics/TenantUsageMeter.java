@@ -139,7 +139,7 @@ public final class TenantUsageMeter implements AutoCloseable {
             return Optional.of(last);
         }
         TenantStatus status = sources.statuses().get().get(tenantId);
-        if (status == null || !live(status.state())) {
+        if (status == null || !live(status)) {
             return Optional.empty();
         }
         try {
@@ -208,11 +208,9 @@ public final class TenantUsageMeter implements AutoCloseable {
     void measureAll() {
         try {
             Map<TenantId, TenantStatus> statuses = sources.statuses().get();
-            measured.keySet()
-                    .removeIf(tenantId -> !statuses.containsKey(tenantId)
-                            || !live(statuses.get(tenantId).state()));
+            measured.keySet().removeIf(tenantId -> !statuses.containsKey(tenantId) || !live(statuses.get(tenantId)));
             for (TenantStatus status : statuses.values()) {
-                if (live(status.state())) {
+                if (live(status)) {
                     try {
                         measure(status.tenantId());
                     } catch (RuntimeException e) {
@@ -247,6 +245,9 @@ public final class TenantUsageMeter implements AutoCloseable {
         List<MultiGauge.Row<?>> states = new ArrayList<>();
         List<MultiGauge.Row<?>> halts = new ArrayList<>();
         for (TenantId tenantId : statuses.keySet()) {
+            if (tenantId.isPlatform()) {
+                continue;
+            }
             Tags tenant = Tags.of("tenant_id", tenantId.value());
             for (TenantState each : TenantState.values()) {
                 states.add(MultiGauge.Row.of(
@@ -278,9 +279,10 @@ public final class TenantUsageMeter implements AutoCloseable {
         return Optional.ofNullable(sources.statuses().get().get(tenantId));
     }
 
-    /** States whose namespaces exist and are measured. */
-    private static boolean live(TenantState state) {
-        return state == TenantState.ACTIVE || state == TenantState.SUSPENDED;
+    /** Tenants whose stores exist and are measured: provisioned, not the platform's own pseudo-tenant. */
+    private static boolean live(TenantStatus status) {
+        return !status.tenantId().isPlatform()
+                && (status.state() == TenantState.ACTIVE || status.state() == TenantState.SUSPENDED);
     }
 
     @Override
