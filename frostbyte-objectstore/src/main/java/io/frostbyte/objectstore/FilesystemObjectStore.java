@@ -148,6 +148,26 @@ public final class FilesystemObjectStore implements ObjectStore {
     }
 
     @Override
+    public java.time.Instant modifiedAt(TenantId tenantId, ObjectKey key) {
+        Path objects = requireNamespace(tenantId);
+        Path file = objectPath(tenantId, objects, key);
+        requireNoLinks(tenantId, file);
+        try {
+            BasicFileAttributes attributes =
+                    Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!attributes.isRegularFile()) {
+                throw notFound(tenantId, key);
+            }
+            return attributes.lastModifiedTime().toInstant();
+        } catch (NoSuchFileException e) {
+            throw notFound(tenantId, key);
+        } catch (IOException e) {
+            throw new FrostbyteException(
+                    ErrorCode.INTERNAL_ERROR, "cannot read the time of object " + key + " of tenant " + tenantId, e);
+        }
+    }
+
+    @Override
     public void delete(TenantId tenantId, ObjectKey key) {
         Path objects = requireNamespace(tenantId);
         Path file = objectPath(tenantId, objects, key);

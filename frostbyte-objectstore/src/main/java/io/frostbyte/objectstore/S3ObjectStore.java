@@ -171,6 +171,17 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
+    public java.time.Instant modifiedAt(TenantId tenantId, ObjectKey key) {
+        requireNonNull(key, "key is null");
+        try {
+            return s3.headObject(b -> b.bucket(bucket(tenantId)).key(key.value()))
+                    .lastModified();
+        } catch (SdkException e) {
+            throw failure("read the time of", tenantId, key, e);
+        }
+    }
+
+    @Override
     public void delete(TenantId tenantId, ObjectKey key) {
         requireNonNull(key, "key is null");
         requireNamespace(tenantId);

@@ -335,6 +335,17 @@ public abstract class ObjectStoreContract {
     }
 
     @Test
+    void an_objects_modification_time_is_when_it_was_written_and_a_missing_one_is_not_found() throws IOException {
+        java.time.Instant before = java.time.Instant.now().minusSeconds(5);
+        put(ACME, NORMALIZED, read(MARKDOWN));
+
+        assertThat(store.modifiedAt(ACME, NORMALIZED))
+                .isBetween(before, java.time.Instant.now().plusSeconds(5));
+        assertCode(() -> store.modifiedAt(ACME, RAW_PDF), ErrorCode.RESOURCE_NOT_FOUND);
+        assertCode(() -> store.modifiedAt(GLOBEX, NORMALIZED), ErrorCode.RESOURCE_NOT_FOUND);
+    }
+
+    @Test
     void deleting_a_namespace_removes_every_object_and_only_that_tenants() throws IOException {
         put(ACME, RAW_PDF, read(PDF));
         put(ACME, NORMALIZED, read(MARKDOWN));

@@ -325,6 +325,20 @@ public final class FrostbyteNode implements AutoCloseable {
                                     metrics,
                                     clock)
                             .start());
+            // orphaned staging objects (a process stopped mid-request) go after a day (spec/01 INT-4)
+            push(
+                    b,
+                    new io.frostbyte.server.intake.StagingJanitor(
+                                    b.objects,
+                                    () -> cache.all().values().stream()
+                                            .filter(status -> !status.tenantId().isPlatform()
+                                                    && (status.state() == io.frostbyte.core.tenant.TenantState.ACTIVE
+                                                            || status.state()
+                                                                    == io.frostbyte.core.tenant.TenantState.SUSPENDED))
+                                            .map(io.frostbyte.core.tenant.TenantStatus::tenantId)
+                                            .toList(),
+                                    clock)
+                            .start(Duration.ofMinutes(1), Duration.ofHours(1)));
             PostgresAuditExports exports = new PostgresAuditExports(dataSource, clock);
             Map<Stage, JobHandler> allHandlers = new java.util.EnumMap<>(Stage.class);
             if (config.server().role().runsWorkers()) {

@@ -73,6 +73,13 @@ public interface ObjectStore {
     /** Whether the object exists (without decrypting it). */
     boolean exists(TenantId tenantId, ObjectKey key);
 
+    /**
+     * When the object was last written, as the store records it (the staging janitor's age, spec/01 INT-4).
+     *
+     * @throws io.frostbyte.core.FrostbyteException {@code RESOURCE_NOT_FOUND} when there is no such object
+     */
+    java.time.Instant modifiedAt(TenantId tenantId, ObjectKey key);
+
     /** Deletes the object. Idempotent: deleting a missing object succeeds. */
     void delete(TenantId tenantId, ObjectKey key);
 
