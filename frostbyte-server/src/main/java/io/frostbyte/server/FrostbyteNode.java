@@ -230,6 +230,20 @@ public final class FrostbyteNode implements AutoCloseable {
 
             b.objects = objectStore(config, new EnvelopeCipher(b.keyring));
             b.scanner = Optional.of(push(b, malwareScanner(config)));
+            io.frostbyte.core.scan.MalwareScanner scanner = b.scanner.get();
+            metrics.gauge(
+                    "frostbyte.malware.signature.age.seconds",
+                    "Age of clamd's signature database (NaN while clamd does not answer)",
+                    new io.frostbyte.server.metrics.CachedGauge(Duration.ofMinutes(5), () -> {
+                        try {
+                            return ClamdMalwareScanner.signatureDate(scanner.version())
+                                    .map(date -> (double) Duration.between(date, clock.instant())
+                                            .toSeconds())
+                                    .orElse(Double.NaN);
+                        } catch (RuntimeException e) {
+                            return Double.NaN;
+                        }
+                    }));
             Signer signingSigner = new SigningKeySigner(signing);
             Signer auditSigner = new SigningKeySigner(audit);
             b.auditLog = new PostgresAuditLog(clock, new io.frostbyte.server.metrics.AuditMetrics(metrics.registry()));

@@ -73,7 +73,8 @@ public final class Pipeline {
                         new io.frostbyte.postgres.PostgresReviews(control.dataSource()),
                         work,
                         model,
-                        handoff));
+                        handoff,
+                        meters));
         handlers.put(
                 Stage.EMBED,
                 new EmbedStage(

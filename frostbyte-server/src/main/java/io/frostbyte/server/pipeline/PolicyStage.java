@@ -85,6 +85,8 @@ public final class PolicyStage implements JobHandler {
      * @param classifierModel the model {@code classifier}'s prototypes were embedded with
      * @param handoff where the prototype step's vector is left for the embed stage when it is a chunk's vector too
      */
+    private final io.micrometer.core.instrument.MeterRegistry meters;
+
     PolicyStage(
             StageContext context,
             DocumentParser parser,
@@ -93,7 +95,9 @@ public final class PolicyStage implements JobHandler {
             io.frostbyte.postgres.PostgresReviews reviews,
             CpuWork cpu,
             EmbeddingModel classifierModel,
-            VectorHandoff handoff) {
+            VectorHandoff handoff,
+            io.micrometer.core.instrument.MeterRegistry meters) {
+        this.meters = requireNonNull(meters, "meters is null");
         this.cpu = requireNonNull(cpu, "cpu is null");
         this.classifierModel = requireNonNull(classifierModel, "classifierModel is null");
         this.handoff = requireNonNull(handoff, "handoff is null");
@@ -102,6 +106,16 @@ public final class PolicyStage implements JobHandler {
         this.parser = requireNonNull(parser, "parser is null");
         this.limits = requireNonNull(limits, "limits is null");
         this.classifier = requireNonNull(classifier, "classifier is null");
+    }
+
+    /** {@code frostbyte_policy_gate_duration_seconds{gate}}: one gate's work on one document (chunking with PII). */
+    private void gateTime(TenantId tenantId, String gate, long startedNanos) {
+        io.micrometer.core.instrument.Timer.builder("frostbyte.policy.gate.duration")
+                .description("Policy gate time per document")
+                .tag("tenant_id", tenantId.value())
+                .tag("gate", gate)
+                .register(meters)
+                .record(java.time.Duration.ofNanos(System.nanoTime() - startedNanos));
     }
 
     @Override
@@ -152,12 +166,14 @@ public final class PolicyStage implements JobHandler {
         for (String type : config.piiTypes()) {
             enabled.add(PiiType.valueOf(type));
         }
+        long piiStarted = System.nanoTime();
         DocumentPiiGate.Result piiGate = cpu.call(() -> DocumentPiiGate.apply(
                 new PiiDetector(config.piiAllowlist()),
                 document.canonicalText(),
                 new Chunker(parameters).chunk(document),
                 PiiPolicy.fromConfig(config.piiPolicy().toLowerCase(Locale.ROOT)),
                 enabled));
+        gateTime(tenantId, "pii", piiStarted);
         Map<String, Long> typeCounts = new TreeMap<>();
         piiGate.counts().forEach((type, count) -> typeCounts.put(type.name(), count.longValue()));
         String piiAction = piiGate.documentAction().wireValue();
@@ -190,13 +206,16 @@ public final class PolicyStage implements JobHandler {
         // injection gate
         InjectionScorer scorer =
                 new InjectionScorer(config.injectionFlagThreshold(), config.injectionQuarantineThreshold());
+        long injectionStarted = System.nanoTime();
         List<InjectionVerdict> verdicts = cpu.call(
                 () -> afterPii.stream().map(chunk -> scorer.score(chunk.text())).toList());
+        gateTime(tenantId, "injection", injectionStarted);
         boolean documentQuarantine = config.injectionPerDocumentQuarantine()
                 && verdicts.stream().anyMatch(verdict -> verdict.action() == InjectionAction.QUARANTINE);
 
         // classification over text that passed both gates
         String passedText = passedText(afterPii, verdicts);
+        long classificationStarted = System.nanoTime();
         Classification classification = cpu.call(() -> {
             List<Embedding> prototypeInput = new ArrayList<>(1);
             Classification result = classifier.classify(
@@ -216,6 +235,7 @@ public final class PolicyStage implements JobHandler {
             }
             return result;
         });
+        gateTime(tenantId, "classification", classificationStarted);
         String label = classification.label().wireName();
         String status = classification.needsReview() ? "pending_review" : "final";
 

@@ -753,6 +753,8 @@ class IntakeIT {
         assertThat(gauge(metrics, "frostbyte_tenant_embedding_halted{tenant_id=\"metered-vendor\"}"))
                 .isZero();
         assertThat(node.usageMeter().nearlyFull(metered)).isFalse();
+        // node-level: the age of clamd's signature database (NaN for the test database, which has no date)
+        assertThat(metrics).containsPattern("(?m)^frostbyte_malware_signature_age_seconds (NaN|[0-9.E]+)$");
     }
 
     /** The value of one series in Prometheus text, as a whole number. */

@@ -196,6 +196,12 @@ class PipelineIT {
                 .contains("frostbyte_policy_gate_results_total{gate=\"injection\"")
                 .contains("frostbyte_policy_gate_results_total{gate=\"classification\"")
                 .containsPattern(
+                        "frostbyte_policy_gate_duration_seconds_count\\{gate=\"pii\",tenant_id=\"pipeline-co\"\\} [1-9]")
+                .containsPattern(
+                        "frostbyte_policy_gate_duration_seconds_count\\{gate=\"injection\",tenant_id=\"pipeline-co\"\\} [1-9]")
+                .containsPattern(
+                        "frostbyte_policy_gate_duration_seconds_count\\{gate=\"classification\",tenant_id=\"pipeline-co\"\\} [1-9]")
+                .containsPattern(
                         "frostbyte_embed_requests_total\\{profile=\"[^\"]+\",result=\"success\",tenant_id=\"pipeline-co\"\\} [1-9]")
                 .containsPattern(
                         "frostbyte_embed_duration_seconds_count\\{profile=\"[^\"]+\",tenant_id=\"pipeline-co\"\\} [1-9]")
