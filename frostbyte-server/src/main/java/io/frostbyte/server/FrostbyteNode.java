@@ -130,9 +130,11 @@ public final class FrostbyteNode implements AutoCloseable {
     private final TenantDatabases tenantDatabases;
     private final io.frostbyte.server.index.IndexGenerations generations;
     private final io.frostbyte.server.metrics.TenantUsageMeter usage;
+    private final io.frostbyte.server.metrics.AuditWatch auditWatch;
 
     private FrostbyteNode(Builder b) {
         this.usage = b.usage;
+        this.auditWatch = b.auditWatch;
         this.index = b.index;
         this.objects = b.objects;
         this.tenantDatabases = b.tenantDatabases;
@@ -182,6 +184,7 @@ public final class FrostbyteNode implements AutoCloseable {
         io.frostbyte.postgres.PostgresIndexGenerations generationStore;
         io.frostbyte.server.index.CachedIndexGenerations generations;
         io.frostbyte.server.metrics.TenantUsageMeter usage;
+        io.frostbyte.server.metrics.AuditWatch auditWatch;
     }
 
     /** Starts a node; on any failure everything started so far is stopped again. */
@@ -259,6 +262,10 @@ public final class FrostbyteNode implements AutoCloseable {
             b.checkpointer.start(
                     Duration.ofSeconds(Math.min(30, config.effective().integer("audit.checkpoint_every_seconds"))));
             b.auditVerifier = new AuditVerifier(dataSource, auditSigner::verify);
+            b.auditWatch = push(
+                    b,
+                    new io.frostbyte.server.metrics.AuditWatch(b.auditVerifier, b.checkpointer, metrics, clock)
+                            .start(Duration.ofMinutes(5)));
             SecretSealer sealer = new MasterKeySecretSealer(master);
             b.tenantDatabases = push(
                     b,
@@ -859,6 +866,11 @@ public final class FrostbyteNode implements AutoCloseable {
 
     public PostgresTenantRegistry registry() {
         return registry;
+    }
+
+    /** The scheduled audit verification and checkpoint ages (spec/09 §9.2–9.3). */
+    public io.frostbyte.server.metrics.AuditWatch auditWatch() {
+        return auditWatch;
     }
 
     /** The tenants' storage measurements (spec/09 §9.2, spec/07 §7.8). */

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -133,6 +134,23 @@ public final class AuditCheckpointer implements AutoCloseable {
             }
         }
         return List.copyOf(taken);
+    }
+
+    /** When each chain's last checkpoint was taken (chains without one are absent). */
+    public java.util.Map<TenantId, Instant> latestTimes() {
+        return AuditSql.inTransaction(dataSource, true, c -> {
+            java.util.Map<TenantId, Instant> times =
+                    new java.util.TreeMap<>(java.util.Comparator.comparing(TenantId::value));
+            try (Statement statement = c.createStatement();
+                    ResultSet rows = statement.executeQuery(
+                            "SELECT tenant_id, max(time) FROM audit_checkpoints GROUP BY tenant_id")) {
+                while (rows.next()) {
+                    times.put(
+                            TenantId.of(rows.getString(1)), rows.getTimestamp(2).toInstant());
+                }
+            }
+            return times;
+        });
     }
 
     /** Runs {@link #checkpointAll} every {@code interval} on a virtual thread until {@link #close}. */

@@ -757,6 +757,43 @@ class IntakeIT {
         assertThat(metrics).containsPattern("(?m)^frostbyte_malware_signature_age_seconds (NaN|[0-9.E]+)$");
     }
 
+    @Test
+    void the_scheduled_verification_counts_a_tampered_chain_and_checkpoint_ages_are_exported() throws Exception {
+        TenantId audited = TenantId.of("audited-vendor");
+        createTenant(audited, "{}");
+        byte[] text = "an audited line\n".getBytes(UTF_8);
+        ApiClient.Response accepted = submit(
+                audited,
+                token(audited, Role.TENANT_ADMIN),
+                new Multipart()
+                        .manifest(new ManifestJson("batch-audited", audited.value())
+                                .add("f-1", "a.txt", "text/plain", text)
+                                .json())
+                        .file("a.txt", text));
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+        node.database().database().inTransaction(c -> node.checkpointer().checkpointNow(c, audited));
+
+        List<TenantId> intact = node.auditWatch().verifyNow();
+        node.auditWatch().readCheckpoints();
+        String before = api.get("/metrics", null).body();
+        try (Connection c = db.adminConnection();
+                java.sql.Statement statement = c.createStatement()) {
+            statement.execute("SET session_replication_role = replica");
+            statement.execute("UPDATE audit_events SET details = jsonb_set(details, '{file_count}', '999')"
+                    + " WHERE tenant_id = 'audited-vendor' AND event_type = 'BATCH_RECEIVED'");
+            statement.execute("RESET session_replication_role");
+        }
+        List<TenantId> broken = node.auditWatch().verifyNow();
+
+        assertThat(intact).doesNotContain(audited);
+        assertThat(before).containsPattern("frostbyte_audit_checkpoint_age_seconds\\{tenant_id=\"audited-vendor\"\\} ");
+        assertThat(broken).containsExactly(audited);
+        assertThat(gauge(
+                        api.get("/metrics", null).body(),
+                        "frostbyte_audit_verify_failures_total{tenant_id=\"audited-vendor\"}"))
+                .isEqualTo(1);
+    }
+
     /** The value of one series in Prometheus text, as a whole number. */
     private static long gauge(String metrics, String series) {
         return metrics.lines()
