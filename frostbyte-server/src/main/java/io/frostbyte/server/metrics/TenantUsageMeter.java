@@ -180,6 +180,13 @@ public final class TenantUsageMeter implements AutoCloseable {
 
     /** Measures one tenant now, keeps the result and publishes it. */
     public TenantUsage measure(TenantId tenantId) {
+        TenantUsage usage = measureOnly(tenantId);
+        publish(sources.statuses().get());
+        return usage;
+    }
+
+    /** Measures one tenant and keeps the result; the caller publishes. */
+    private TenantUsage measureOnly(TenantId tenantId) {
         long receipts = sources.receiptBytes().applyAsLong(tenantId);
         ObjectUsage objects = sources.objects().usage(tenantId);
         PostgresTenantUsage.DatabaseUsage database = sources.database().database(tenantId);
@@ -200,7 +207,6 @@ public final class TenantUsageMeter implements AutoCloseable {
                 receipts,
                 clock.instant());
         measured.put(tenantId, usage);
-        publish(sources.statuses().get());
         return usage;
     }
 
@@ -212,7 +218,7 @@ public final class TenantUsageMeter implements AutoCloseable {
             for (TenantStatus status : statuses.values()) {
                 if (live(status)) {
                     try {
-                        measure(status.tenantId());
+                        measureOnly(status.tenantId());
                     } catch (RuntimeException e) {
                         LOG.warn(
                                 "cannot measure the storage of tenant {}: {}",
