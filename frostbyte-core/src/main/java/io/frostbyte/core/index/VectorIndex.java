@@ -72,6 +72,25 @@ public interface VectorIndex {
     }
 
     /**
+     * Announces that the calling thread is preparing a {@link #replaceDocument} of {@code namespace}. An adapter that
+     * commits concurrent writes together may hold a commit briefly for announced writes still being prepared, so they
+     * share it; it never waits for one longer than a bounded moment. Write on the thread that announced, and close the
+     * announcement once the write returned or was given up. The default announces nothing.
+     */
+    default WriteAnnouncement announceWrite(IndexNamespace namespace) {
+        return WriteAnnouncement.NONE;
+    }
+
+    /** An announced write, see {@link #announceWrite}; closing it twice is harmless. */
+    interface WriteAnnouncement extends AutoCloseable {
+        /** The announcement of an adapter that does not group commits. */
+        WriteAnnouncement NONE = () -> {};
+
+        @Override
+        void close();
+    }
+
+    /**
      * Checks a {@link #replaceDocument} call before anything changes: at most {@link #MAX_BATCH} points, all of
      * {@code docId}, every vector usable at {@code dimension}.
      */

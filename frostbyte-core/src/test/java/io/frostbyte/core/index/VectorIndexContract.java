@@ -293,6 +293,25 @@ public abstract class VectorIndexContract {
     }
 
     @Test
+    void an_announced_replacement_is_written_and_an_abandoned_announcement_holds_up_no_write() {
+        IndexNamespace namespace = withCorpus();
+        IndexPoint added =
+                new IndexPoint(chunkId("appendix"), docId("doc-a"), "other", 4, MARCH_2, near(5, 6, 0.1f), "appendix");
+
+        try (VectorIndex.WriteAnnouncement announcement = index().announceWrite(namespace)) {
+            index().replaceDocument(namespace, docId("doc-a"), List.of(added));
+            announcement.close(); // closing twice is harmless
+        }
+        VectorIndex.WriteAnnouncement abandoned = index().announceWrite(namespace);
+        abandoned.close();
+        index().replaceDocument(namespace, docId("doc-b"), List.of());
+
+        assertThat(index().fetch(namespace, List.of(chunkId("invoice"), chunkId("appendix"))))
+                .containsExactly(StoredPoint.of(added));
+        assertThat(index().count(namespace)).isEqualTo(2);
+    }
+
+    @Test
     void replacing_a_document_with_no_points_deletes_it() {
         IndexNamespace namespace = withCorpus();
 

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -78,8 +79,9 @@ import org.apache.lucene.util.BytesRef;
  * is committed before it returns. {@link #replaceDocument}, the pipeline's write, is applied as one atomic Lucene
  * update (the document's old points deleted and the new ones added as one block) and then waits for a group commit:
  * one caller commits while the writes applied meanwhile wait and are covered by the next commit, so concurrent
- * documents share a flush and an fsync instead of paying one each. {@link #upsert} and {@link #deleteDocument} apply
- * and commit under the namespace's lock. Searchers read the last commit ({@link SearcherManager} over the directory,
+ * documents share a flush and an fsync instead of paying one each; a committer first waits, briefly, for writes
+ * announced by {@link #announceWrite} and still being prepared, so they share its segment too. {@link #upsert} and
+ * {@link #deleteDocument} apply and commit under the namespace's lock. Searchers read the last commit ({@link SearcherManager} over the directory,
  * refreshed after each commit), so readers never block on a writer, see a write once it returned, and never see a
  * write that was not committed. Close the index to release the writers.
  */
@@ -101,6 +103,13 @@ public final class LuceneVectorIndex implements VectorIndex, AutoCloseable {
     private final Analyzer analyzer = new FbStandardAnalyzer();
     private final BM25Similarity similarity = new BM25Similarity(1.2f, 0.75f);
     private final Map<IndexNamespace, Handle> open = new ConcurrentHashMap<>();
+    /** The write the current thread announced and has not yet applied, if any. */
+    private final ThreadLocal<Announced> announced = new ThreadLocal<>();
+
+    /** How long a group commit waits, at most, for announced writes still being prepared. */
+    static final Duration ANNOUNCED_WAIT = Duration.ofMillis(100);
+
+    private final long announcedWaitNanos;
 
     /** The writer, searcher manager, fixed dimension and group-commit state of one open namespace. */
     private record Handle(
@@ -117,7 +126,13 @@ public final class LuceneVectorIndex implements VectorIndex, AutoCloseable {
     }
 
     public LuceneVectorIndex(Path dataDir) {
+        this(dataDir, ANNOUNCED_WAIT);
+    }
+
+    /** With another bound on a commit's wait for announced writes (tests). */
+    LuceneVectorIndex(Path dataDir, Duration announcedWait) {
         this.dataDir = requireNonNull(dataDir, "dataDir is null").toAbsolutePath();
+        this.announcedWaitNanos = announcedWait.toNanos();
     }
 
     /** The directory of a namespace: {@code tenants/<tenant_id>/index/g<generation>} under the data dir. */
@@ -279,6 +294,52 @@ public final class LuceneVectorIndex implements VectorIndex, AutoCloseable {
         write(namespace, handle, writer -> writer.deleteDocuments(new Term(DOC_ID, docId.value())));
     }
 
+    /**
+     * Counts the write as pending in the namespace's group commit until this thread applies it in {@link
+     * #replaceDocument} or closes the announcement: a caller about to commit first waits (at most {@link
+     * #ANNOUNCED_WAIT}) for pending writes, so documents indexed side by side share one segment, flush and fsync.
+     */
+    @Override
+    public WriteAnnouncement announceWrite(IndexNamespace namespace) {
+        Handle handle = handle(namespace);
+        Announced previous = announced.get();
+        if (previous != null) {
+            previous.close();
+        }
+        Announced announcement = new Announced(namespace, handle.group());
+        handle.group().announce();
+        announced.set(announcement);
+        return announcement;
+    }
+
+    /** One thread's announced write: pending in its group until applied or closed, once. */
+    private final class Announced implements WriteAnnouncement {
+        private final IndexNamespace namespace;
+        private final GroupCommit group;
+        private boolean done;
+
+        Announced(IndexNamespace namespace, GroupCommit group) {
+            this.namespace = namespace;
+            this.group = group;
+        }
+
+        /** Marks the write as no longer pending (applied or given up); later calls do nothing. */
+        void settle() {
+            if (!done) {
+                done = true;
+                group.settle();
+            }
+        }
+
+        @Override
+        public void close() {
+            settle();
+            if (announced.get() == this) {
+                announced.remove();
+            }
+        }
+    }
+
     /** Deletes the document's points and adds {@code points} in one commit: readers see the old set or the new one. */
     @Override
     public void replaceDocument(IndexNamespace namespace, DocId docId, List<IndexPoint> points) {
@@ -295,6 +356,11 @@ public final class LuceneVectorIndex implements VectorIndex, AutoCloseable {
                     : handle.writer().updateDocuments(document, documents);
         } catch (IOException | RuntimeException e) {
             throw failed(namespace, handle, e);
+        } finally {
+            Announced own = announced.get();
+            if (own != null && own.namespace.equals(namespace)) {
+                own.settle();
+            }
         }
         commitThrough(namespace, handle, sequence);
     }
@@ -307,6 +373,7 @@ public final class LuceneVectorIndex implements VectorIndex, AutoCloseable {
      */
     private void commitThrough(IndexNamespace namespace, Handle handle, long sequence) {
         GroupCommit group = handle.group();
+        boolean interrupted = false;
         synchronized (group) {
             while (true) {
                 if (group.durable >= sequence) {
@@ -318,6 +385,7 @@ public final class LuceneVectorIndex implements VectorIndex, AutoCloseable {
                 }
                 if (!group.committing) {
                     group.committing = true;
+                    interrupted = group.awaitAnnounced(announcedWaitNanos);
                     break;
                 }
                 try {
@@ -338,6 +406,10 @@ public final class LuceneVectorIndex implements VectorIndex, AutoCloseable {
                 group.committed(committed);
             } catch (IOException | RuntimeException e) {
                 throw failed(namespace, handle, e);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }
@@ -350,6 +422,33 @@ public final class LuceneVectorIndex implements VectorIndex, AutoCloseable {
         private long durable = -1;
         private boolean committing;
         private boolean failed;
+        private int announced;
+
+        synchronized void announce() {
+            announced++;
+        }
+
+        synchronized void settle() {
+            announced--;
+            notifyAll();
+        }
+
+        /**
+         * Waits, at most {@code nanos}, until no announced write is pending (called by the committer, holding this
+         * monitor; waiting releases it, so the pending writers can apply and join). An interrupt ends the wait and is
+         * returned, not re-asserted: the commit that follows must not meet an interrupted thread in its file I/O.
+         */
+        boolean awaitAnnounced(long nanos) {
+            long deadline = System.nanoTime() + nanos;
+            for (long left = nanos; announced > 0 && left > 0; left = deadline - System.nanoTime()) {
+                try {
+                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    return true;
+                }
+            }
+            return false;
+        }
 
         synchronized void committed(long sequence) {
             durable = Math.max(durable, sequence);

@@ -163,6 +163,76 @@ class LuceneVectorIndexTest extends VectorIndexContract {
     }
 
     @Test
+    void a_commit_waits_for_a_write_announced_meanwhile_and_both_documents_share_its_segment() throws Exception {
+        IndexNamespace namespace = new IndexNamespace(TenantId.of("acme-corp"), 1);
+        try (LuceneVectorIndex grouping =
+                        new LuceneVectorIndex(dataDir.resolve("g"), java.time.Duration.ofSeconds(30));
+                var threads = java.util.concurrent.Executors.newSingleThreadExecutor()) {
+            grouping.create(namespace, DIMENSION);
+            java.util.concurrent.CountDownLatch announced = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.Future<Integer> late = threads.submit(() -> {
+                try (VectorIndex.WriteAnnouncement announcement = grouping.announceWrite(namespace)) {
+                    announced.countDown();
+                    Thread.sleep(300); // still preparing when the other write commits
+                    grouping.replaceDocument(namespace, docId("late"), List.of(pointOf("late", 1)));
+                    return grouping.fetch(namespace, List.of(chunkId("late/1"))).size();
+                }
+            });
+            announced.await();
+
+            grouping.replaceDocument(namespace, docId("early"), List.of(pointOf("early", 2)));
+
+            // the early write's commit waited for the announced one: both are in it, in one segment
+            assertThat(grouping.fetch(namespace, List.of(chunkId("early/1"), chunkId("late/1"))))
+                    .hasSize(2);
+            assertThat(late.get()).isEqualTo(1);
+            assertThat(segments(grouping, namespace)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void an_announced_write_given_up_releases_the_waiting_commit() throws Exception {
+        IndexNamespace namespace = new IndexNamespace(TenantId.of("acme-corp"), 1);
+        try (LuceneVectorIndex grouping =
+                        new LuceneVectorIndex(dataDir.resolve("g"), java.time.Duration.ofSeconds(30));
+                var threads = java.util.concurrent.Executors.newSingleThreadExecutor()) {
+            grouping.create(namespace, DIMENSION);
+            java.util.concurrent.CountDownLatch announced = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.Future<?> abandoned = threads.submit(() -> {
+                try (VectorIndex.WriteAnnouncement announcement = grouping.announceWrite(namespace)) {
+                    announced.countDown();
+                    Thread.sleep(300);
+                    announcement.close(); // the job failed before writing; closing again is harmless
+                }
+                return null;
+            });
+            announced.await();
+            long started = System.nanoTime();
+
+            grouping.replaceDocument(namespace, docId("alone"), List.of(pointOf("alone", 3)));
+
+            // released when the other thread gave up, long before the 30 s bound
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - started))
+                    .isLessThan(java.time.Duration.ofSeconds(20));
+            abandoned.get();
+            assertThat(grouping.fetch(namespace, List.of(chunkId("alone/1")))).hasSize(1);
+            // nothing pending any more: the next write commits without waiting for the bound
+            grouping.replaceDocument(namespace, docId("next"), List.of(pointOf("next", 4)));
+            assertThat(segments(grouping, namespace)).isEqualTo(2);
+        }
+    }
+
+    private io.frostbyte.core.index.IndexPoint pointOf(String doc, int axis) {
+        return point(doc + "/1", doc, "other", Instant.EPOCH, near(axis % DIMENSION, 1, 0.1f), "text of " + doc);
+    }
+
+    private static int segments(LuceneVectorIndex index, IndexNamespace namespace) throws Exception {
+        try (FSDirectory directory = FSDirectory.open(index.directory(namespace))) {
+            return SegmentInfos.readLatestCommit(directory).size();
+        }
+    }
+
+    @Test
     void does_not_store_the_chunk_text() throws Exception {
         IndexNamespace namespace = new IndexNamespace(TenantId.of("acme-corp"), 1);
         index().create(namespace, DIMENSION);

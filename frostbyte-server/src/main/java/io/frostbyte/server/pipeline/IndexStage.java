@@ -58,8 +58,6 @@ public final class IndexStage implements JobHandler {
         long started = System.nanoTime();
         TenantId tenantId = job.tenantId();
         String docId = job.resourceId();
-        context.processing(tenantId, docId, PipelineStage.INDEX);
-        DocumentRow document = context.documents().find(tenantId, docId).orElseThrow();
         io.frostbyte.server.index.ActiveGeneration generation = generations.current(tenantId);
         IndexNamespace namespace = generation.namespace();
         int dimension = generation.dimension();
@@ -67,6 +65,22 @@ public final class IndexStage implements JobHandler {
         if (!index.exists(namespace)) {
             index.create(namespace, dimension);
         }
+        // announced before anything is read: a commit starting meanwhile waits a moment for this document to share it
+        try (VectorIndex.WriteAnnouncement announcement = index.announceWrite(namespace)) {
+            context.processing(tenantId, docId, PipelineStage.INDEX);
+            DocumentRow document = context.documents().find(tenantId, docId).orElseThrow();
+            write(job, started, tenantId, docId, document, namespace, indexVersion);
+        }
+    }
+
+    private void write(
+            Job job,
+            long started,
+            TenantId tenantId,
+            String docId,
+            DocumentRow document,
+            IndexNamespace namespace,
+            String indexVersion) {
         List<ChunkRow> chunks = context.store().chunks(tenantId, docId).stream()
                 .filter(chunk -> !chunk.quarantined() && chunk.vector().isPresent())
                 .sorted(Comparator.comparing(ChunkRow::chunkId))
