@@ -892,6 +892,160 @@ class IntakeIT {
     }
 
     @Test
+    void open_event_streams_get_heartbeats_an_eleventh_is_refused_and_a_suspension_revokes_them_within_a_second()
+            throws Exception {
+        TenantId streams = TenantId.of("stream-vendor");
+        createTenant(streams, "{}");
+        // embedding halted: the batch stops before the embed stage and stays open, and so do its streams
+        try (Connection c = node.database().database().adminDataSource().getConnection();
+                PreparedStatement halt =
+                        c.prepareStatement("UPDATE tenants SET embedding_halted = true WHERE tenant_id = ?")) {
+            halt.setString(1, streams.value());
+            assertThat(halt.executeUpdate()).isEqualTo(1);
+        }
+        byte[] text = "kept open\n".getBytes(UTF_8);
+        ApiClient.Response submitted = submit(
+                streams,
+                token(streams, Role.TENANT_ADMIN),
+                new Multipart()
+                        .manifest(new ManifestJson("batch-open", streams.value())
+                                .add("o", "o.txt", "text/plain", text)
+                                .json())
+                        .file("o.txt", text));
+        assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
+        String token = token(streams, Role.TENANT_USER);
+        String path = "/api/v1/ingest/stream-vendor/batch/batch-open/events";
+
+        List<EventStream> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                EventStream stream = EventStream.open(node.url().orElseThrow().resolve(path), token);
+                assertThat(stream.status()).isEqualTo(200);
+                assertThat(stream.next(line -> line.equals(": connected"), Duration.ofSeconds(10)))
+                        .isTrue();
+                open.add(stream);
+            }
+            ApiClient.Response eleventh = api.get(path, token);
+            assertThat(eleventh.status()).isEqualTo(429);
+            assertThat(eleventh.errorCode()).isEqualTo("RATE_LIMIT_EXCEEDED");
+
+            // idle: a ": hb" comment every 15 s keeps the connection alive
+            assertThat(open.getFirst().next(line -> line.equals(": hb"), Duration.ofSeconds(25)))
+                    .isTrue();
+
+            long suspended = System.nanoTime();
+            ApiClient.Response suspend =
+                    api.postJson("/api/v1/admin/tenants/stream-vendor/suspend", admin, "{\"reason\":\"kill switch\"}");
+            assertThat(suspend.status()).as(suspend.body()).isEqualTo(200);
+            for (EventStream stream : open) {
+                assertThat(stream.next(line -> line.equals("event: revoked"), Duration.ofSeconds(5)))
+                        .isTrue();
+                assertThat(stream.next(line -> line.startsWith("data: "), Duration.ofSeconds(5)))
+                        .isTrue();
+                assertThat(stream.lastLine())
+                        .isEqualTo(
+                                "data: {\"batch_id\":\"batch-open\",\"reason\":\"TOKEN_REVOKED_OR_TENANT_SUSPENDED\"}");
+                assertThat(stream.closed(Duration.ofSeconds(5))).isTrue();
+            }
+            // spec/01 INT-10: sent and closed within a second (the streams poll every 250 ms); the margin is for
+            // a loaded test machine
+            assertThat(Duration.ofNanos(System.nanoTime() - suspended)).isLessThan(Duration.ofSeconds(3));
+        } finally {
+            open.forEach(EventStream::close);
+        }
+
+        // the closed streams no longer count: after a resume a new stream is accepted
+        assertThat(api.postJson("/api/v1/admin/tenants/stream-vendor/resume", admin, "{\"reason\":\"drill over\"}")
+                        .status())
+                .isEqualTo(200);
+        try (EventStream again =
+                EventStream.open(node.url().orElseThrow().resolve(path), token(streams, Role.TENANT_USER))) {
+            assertThat(again.status()).isEqualTo(200);
+            assertThat(again.next(line -> line.equals(": connected"), Duration.ofSeconds(10)))
+                    .isTrue();
+        }
+    }
+
+    /** One server-sent event stream, its lines read on a virtual thread. */
+    private static final class EventStream implements AutoCloseable {
+        private static final String CLOSED = "\u0000closed";
+        private final HttpResponse<InputStream> response;
+        private final java.util.concurrent.BlockingQueue<String> lines =
+                new java.util.concurrent.LinkedBlockingQueue<>();
+        private final Thread reader;
+        private String last;
+        private boolean ended;
+
+        private EventStream(HttpResponse<InputStream> response) {
+            this.response = response;
+            this.reader = Thread.ofVirtual().start(() -> {
+                try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(response.body(), UTF_8))) {
+                    for (String line; (line = in.readLine()) != null; ) {
+                        lines.add(line);
+                    }
+                } catch (IOException e) {
+                    // closed by close()
+                }
+                lines.add(CLOSED);
+            });
+        }
+
+        static EventStream open(java.net.URI uri, String token) throws Exception {
+            return new EventStream(HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(uri)
+                                    .header("Authorization", "Bearer " + token)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofInputStream()));
+        }
+
+        int status() {
+            return response.statusCode();
+        }
+
+        /** Reads lines until one matches; false when the timeout passes or the stream ends first. */
+        boolean next(java.util.function.Predicate<String> wanted, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!ended) {
+                String line = lines.poll(
+                        Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+                if (line == null) {
+                    return false;
+                }
+                if (line.equals(CLOSED)) {
+                    ended = true;
+                    return false;
+                }
+                last = line;
+                if (wanted.test(line)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        String lastLine() {
+            return last;
+        }
+
+        /** Whether the server closes the stream within the timeout (any lines before the end are skipped). */
+        boolean closed(Duration timeout) throws InterruptedException {
+            next(line -> false, timeout);
+            return ended;
+        }
+
+        @Override
+        public void close() {
+            try {
+                response.body().close();
+            } catch (IOException e) {
+                // already closed
+            }
+            reader.interrupt();
+        }
+    }
+
+    @Test
     void batches_are_listed_per_tenant_and_other_tenants_batches_and_receipts_are_not_found() throws Exception {
         String acme = token(ACME, Role.TENANT_USER);
         byte[] text = "listed\n".getBytes(UTF_8);
