@@ -839,6 +839,101 @@ class IntakeIT {
         assertThat(objects(PAUSED)).isEmpty();
     }
 
+    @Test
+    void a_tenant_suspended_while_its_batch_is_being_received_gets_403_and_nothing_of_the_batch_is_kept()
+            throws Exception {
+        TenantId midway = TenantId.of("midway-vendor");
+        createTenant(midway, "{}");
+        byte[] first = "the first file arrives whole\n".getBytes(UTF_8);
+        byte[] second = "the second file is still arriving when the tenant is suspended\n"
+                .repeat(16_000)
+                .getBytes(UTF_8);
+        byte[] body = new Multipart()
+                .manifest(new ManifestJson("batch-midway", midway.value())
+                        .add("f1", "one.txt", "text/plain", first)
+                        .add("f2", "two.txt", "text/plain", second)
+                        .json())
+                .file("one.txt", first)
+                .file("two.txt", second)
+                .bytes();
+        // the body stops in the middle of the (1 MB) second file until the suspension is in place: whatever the
+        // server's read-ahead, the first file is complete and staged by then
+        int pause = indexOf(body, "the second file".getBytes(UTF_8)) + second.length / 2;
+        java.util.concurrent.CountDownLatch resume = new java.util.concurrent.CountDownLatch(1);
+        java.io.InputStream slow = new java.io.SequenceInputStream(
+                new java.io.ByteArrayInputStream(body, 0, pause), new java.io.InputStream() {
+                    private final java.io.InputStream rest =
+                            new java.io.ByteArrayInputStream(body, pause, body.length - pause);
+
+                    @Override
+                    public int read() throws IOException {
+                        awaitResume();
+                        return rest.read();
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        awaitResume();
+                        return rest.read(b, off, len);
+                    }
+
+                    private void awaitResume() throws IOException {
+                        try {
+                            resume.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new java.io.InterruptedIOException();
+                        }
+                    }
+                });
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> response = HttpClient.newHttpClient()
+                .sendAsync(
+                        HttpRequest.newBuilder(node.url().orElseThrow().resolve("/api/v1/ingest/midway-vendor/batch"))
+                                .header("Authorization", "Bearer " + token(midway, Role.TENANT_ADMIN))
+                                .header("Content-Type", Multipart.CONTENT_TYPE)
+                                .POST(HttpRequest.BodyPublishers.fromPublisher(
+                                        HttpRequest.BodyPublishers.ofInputStream(() -> slow), body.length))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        try {
+            // phase A is under way: the first file is staged
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> objects(midway).stream().anyMatch(path -> path.startsWith("staging/")));
+            ApiClient.Response suspend =
+                    api.postJson("/api/v1/admin/tenants/midway-vendor/suspend", admin, "{\"reason\":\"mid-upload\"}");
+            assertThat(suspend.status()).as(suspend.body()).isEqualTo(200);
+            node.tenantCache().refresh();
+        } finally {
+            resume.countDown();
+        }
+
+        HttpResponse<String> answer = response.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(403);
+        assertThat(Json.mapper()
+                        .readTree(answer.body())
+                        .path("error")
+                        .path("code")
+                        .asText())
+                .isEqualTo("TENANT_SUSPENDED");
+        // nothing of phase B: no batch, no receipt, no parse job, and the staged file is gone
+        assertThat(batchesOf(midway)).isZero();
+        assertThat(parseJobs(midway)).isZero();
+        assertThat(count(
+                        "SELECT count(*) FROM audit_events WHERE tenant_id = ? AND event_type = 'DOCUMENT_INGESTED'",
+                        midway.value()))
+                .isZero();
+        assertThat(objects(midway)).isEmpty();
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (java.util.Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("not found");
+    }
+
     // --- batches, receipts and events -------------------------------------------------------------------------------
 
     @Test
