@@ -165,20 +165,15 @@ class LuceneVectorIndexTest extends VectorIndexContract {
     @Test
     void a_commit_waits_for_a_write_announced_meanwhile_and_both_documents_share_its_segment() throws Exception {
         IndexNamespace namespace = new IndexNamespace(TenantId.of("acme-corp"), 1);
-        try (LuceneVectorIndex grouping =
-                        new LuceneVectorIndex(dataDir.resolve("g"), java.time.Duration.ofSeconds(30));
+        try (LuceneVectorIndex grouping = groupingIndex(namespace);
                 var threads = java.util.concurrent.Executors.newSingleThreadExecutor()) {
-            grouping.create(namespace, DIMENSION);
-            java.util.concurrent.CountDownLatch announced = new java.util.concurrent.CountDownLatch(1);
-            java.util.concurrent.Future<Integer> late = threads.submit(() -> {
-                try (VectorIndex.WriteAnnouncement announcement = grouping.announceWrite(namespace)) {
-                    announced.countDown();
-                    Thread.sleep(300); // still preparing when the other write commits
-                    grouping.replaceDocument(namespace, docId("late"), List.of(pointOf("late", 1)));
-                    return grouping.fetch(namespace, List.of(chunkId("late/1"))).size();
-                }
-            });
-            announced.await();
+            java.util.concurrent.Future<Integer> late =
+                    announcedElsewhere(grouping, namespace, threads, announcement -> {
+                        Thread.sleep(300); // still preparing when the other write commits
+                        grouping.replaceDocument(namespace, docId("late"), List.of(pointOf("late", 1)));
+                        return grouping.fetch(namespace, List.of(chunkId("late/1")))
+                                .size();
+                    });
 
             grouping.replaceDocument(namespace, docId("early"), List.of(pointOf("early", 2)));
 
@@ -193,20 +188,14 @@ class LuceneVectorIndexTest extends VectorIndexContract {
     @Test
     void an_announced_write_given_up_releases_the_waiting_commit() throws Exception {
         IndexNamespace namespace = new IndexNamespace(TenantId.of("acme-corp"), 1);
-        try (LuceneVectorIndex grouping =
-                        new LuceneVectorIndex(dataDir.resolve("g"), java.time.Duration.ofSeconds(30));
+        try (LuceneVectorIndex grouping = groupingIndex(namespace);
                 var threads = java.util.concurrent.Executors.newSingleThreadExecutor()) {
-            grouping.create(namespace, DIMENSION);
-            java.util.concurrent.CountDownLatch announced = new java.util.concurrent.CountDownLatch(1);
-            java.util.concurrent.Future<?> abandoned = threads.submit(() -> {
-                try (VectorIndex.WriteAnnouncement announcement = grouping.announceWrite(namespace)) {
-                    announced.countDown();
-                    Thread.sleep(300);
-                    announcement.close(); // the job failed before writing; closing again is harmless
-                }
-                return null;
-            });
-            announced.await();
+            java.util.concurrent.Future<?> abandoned =
+                    announcedElsewhere(grouping, namespace, threads, announcement -> {
+                        Thread.sleep(300);
+                        announcement.close(); // the job failed before writing; closing again is harmless
+                        return null;
+                    });
             long started = System.nanoTime();
 
             grouping.replaceDocument(namespace, docId("alone"), List.of(pointOf("alone", 3)));
@@ -220,6 +209,36 @@ class LuceneVectorIndexTest extends VectorIndexContract {
             grouping.replaceDocument(namespace, docId("next"), List.of(pointOf("next", 4)));
             assertThat(segments(grouping, namespace)).isEqualTo(2);
         }
+    }
+
+    /** A new index whose commits wait up to 30 s for announced writes, with {@code namespace} created. */
+    private LuceneVectorIndex groupingIndex(IndexNamespace namespace) {
+        LuceneVectorIndex grouping = new LuceneVectorIndex(dataDir.resolve("g"), java.time.Duration.ofSeconds(30));
+        grouping.create(namespace, DIMENSION);
+        return grouping;
+    }
+
+    /** What another thread does while its write is announced (the announcement closes when it returns). */
+    private interface AnnouncedWork<T> {
+        T run(VectorIndex.WriteAnnouncement announcement) throws Exception;
+    }
+
+    /** Runs {@code work} on {@code threads} under an announced write of {@code namespace}; returns once announced. */
+    private static <T> java.util.concurrent.Future<T> announcedElsewhere(
+            LuceneVectorIndex index,
+            IndexNamespace namespace,
+            java.util.concurrent.ExecutorService threads,
+            AnnouncedWork<T> work)
+            throws InterruptedException {
+        java.util.concurrent.CountDownLatch announced = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.Future<T> future = threads.submit(() -> {
+            try (VectorIndex.WriteAnnouncement announcement = index.announceWrite(namespace)) {
+                announced.countDown();
+                return work.run(announcement);
+            }
+        });
+        announced.await();
+        return future;
     }
 
     private io.frostbyte.core.index.IndexPoint pointOf(String doc, int axis) {
