@@ -264,7 +264,12 @@ public final class FrostbyteNode implements AutoCloseable {
             b.auditVerifier = new AuditVerifier(dataSource, auditSigner::verify);
             b.auditWatch = push(
                     b,
-                    new io.frostbyte.server.metrics.AuditWatch(b.auditVerifier, b.checkpointer, metrics, clock)
+                    new io.frostbyte.server.metrics.AuditWatch(
+                                    b.auditVerifier::chains,
+                                    b.auditVerifier::verify,
+                                    b.checkpointer::latestTimes,
+                                    metrics,
+                                    clock)
                             .start(Duration.ofMinutes(5)));
             SecretSealer sealer = new MasterKeySecretSealer(master);
             b.tenantDatabases = push(

@@ -87,7 +87,12 @@ public final class AuditVerifier {
 
     /** Verifies every chain (every tenant with a chain head or a checkpoint), in tenant order. */
     public List<AuditVerification> verifyAll() {
-        List<TenantId> chains = AuditSql.inTransaction(dataSource, true, c -> {
+        return chains().stream().map(this::verify).toList();
+    }
+
+    /** The tenants with a chain: a chain head or a checkpoint, in tenant order. */
+    public List<TenantId> chains() {
+        return AuditSql.inTransaction(dataSource, true, c -> {
             List<TenantId> found = new ArrayList<>();
             try (Statement statement = c.createStatement();
                     ResultSet rows = statement.executeQuery("SELECT tenant_id FROM audit_chain_heads UNION"
@@ -98,7 +103,6 @@ public final class AuditVerifier {
             }
             return found;
         });
-        return chains.stream().map(this::verify).toList();
     }
 
     private AuditVerification verify(Connection c, TenantId tenantId, long fromSeq) throws SQLException {

@@ -3,9 +3,7 @@ package io.frostbyte.server.metrics;
 import static java.util.Objects.requireNonNull;
 
 import io.frostbyte.core.TenantId;
-import io.frostbyte.postgres.audit.AuditCheckpointer;
 import io.frostbyte.postgres.audit.AuditVerification;
-import io.frostbyte.postgres.audit.AuditVerifier;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -18,6 +16,8 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,17 +29,32 @@ import org.slf4j.LoggerFactory;
  */
 public final class AuditWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditWatch.class);
+    /** How long {@link #close()} waits for a chain being verified (a chain is read in one transaction). */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
-    private final AuditVerifier verifier;
-    private final AuditCheckpointer checkpoints;
+    private final Supplier<List<TenantId>> chains;
+    private final Function<TenantId, AuditVerification> verifier;
+    private final Supplier<Map<TenantId, Instant>> checkpointTimes;
     private final Metrics metrics;
     private final Clock clock;
     private final MultiGauge checkpointAge;
     private final ScheduledExecutorService timer;
+    private volatile boolean closed;
 
-    public AuditWatch(AuditVerifier verifier, AuditCheckpointer checkpoints, Metrics metrics, Clock clock) {
+    /**
+     * @param chains the tenants with an audit chain (e.g. {@code AuditVerifier::chains})
+     * @param verifier verifies one tenant's whole chain (e.g. {@code AuditVerifier::verify})
+     * @param checkpointTimes each chain's latest checkpoint time (e.g. {@code AuditCheckpointer::latestTimes})
+     */
+    public AuditWatch(
+            Supplier<List<TenantId>> chains,
+            Function<TenantId, AuditVerification> verifier,
+            Supplier<Map<TenantId, Instant>> checkpointTimes,
+            Metrics metrics,
+            Clock clock) {
+        this.chains = requireNonNull(chains, "chains is null");
         this.verifier = requireNonNull(verifier, "verifier is null");
-        this.checkpoints = requireNonNull(checkpoints, "checkpoints is null");
+        this.checkpointTimes = requireNonNull(checkpointTimes, "checkpointTimes is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.checkpointAge = MultiGauge.builder("frostbyte.audit.checkpoint.age.seconds")
@@ -63,7 +78,11 @@ public final class AuditWatch implements AutoCloseable {
     /** Verifies every chain now; returns the chains found broken (each also counted). */
     public List<TenantId> verifyNow() {
         List<TenantId> broken = new ArrayList<>();
-        for (AuditVerification verification : verifier.verifyAll()) {
+        for (TenantId tenantId : chains.get()) {
+            if (closed) {
+                break; // the node is stopping: no chain is started once its database may be closing
+            }
+            AuditVerification verification = verifier.apply(tenantId);
             if (!verification.hashChainValid()) {
                 broken.add(verification.tenantId());
                 Counter.builder("frostbyte.audit.verify.failures")
@@ -82,7 +101,7 @@ public final class AuditWatch implements AutoCloseable {
     /** Publishes each chain's checkpoint age from the latest checkpoint times. */
     public void readCheckpoints() {
         try {
-            Map<TenantId, Instant> latest = checkpoints.latestTimes();
+            Map<TenantId, Instant> latest = checkpointTimes.get();
             List<MultiGauge.Row<?>> rows = new ArrayList<>();
             latest.forEach((tenantId, time) -> rows.add(MultiGauge.Row.of(
                     Tags.of("tenant_id", tenantId.value()),
@@ -104,8 +123,22 @@ public final class AuditWatch implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the timer and waits, at most {@link #CLOSE_WAIT}, for a chain being verified, so that the node's database
+     * closes after it and not under it; no further chain is started.
+     */
     @Override
     public void close() {
-        timer.shutdownNow();
+        closed = true;
+        timer.shutdown(); // cancels the periodic runs; one already running goes on
+        try {
+            if (!timer.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("audit verification still running after {} s; stopping anyway", CLOSE_WAIT.toSeconds());
+                timer.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            timer.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }
