@@ -48,6 +48,13 @@ final class BenchNode {
 
     /** A node on embedded defaults with its data under {@code dataDir}, listening on a random port. */
     static FrostbyteNode start(Path dataDir) throws java.io.IOException {
+        return start(dataDir, Map.of());
+    }
+
+    /** {@link #start(Path)} with these stage handlers in place of the pipeline's. */
+    static FrostbyteNode start(
+            Path dataDir, Map<io.frostbyte.core.job.Stage, io.frostbyte.core.job.JobHandler> handlers)
+            throws java.io.IOException {
         Files.createDirectories(dataDir);
         FrostbyteConfig config = FrostbyteConfig.from(ConfigLoader.load(
                 Optional.empty(),
@@ -55,7 +62,7 @@ final class BenchNode {
                         "FROSTBYTE_DATA_DIR", dataDir.toString(),
                         "FROSTBYTE_SERVER__PORT", "0",
                         "FROSTBYTE_MALWARE__CLAMD_PORT", "1")));
-        return FrostbyteNode.start(config, Clock.systemUTC(), Map.of());
+        return FrostbyteNode.start(config, Clock.systemUTC(), handlers);
     }
 
     /** Creates and provisions the tenant, waits until it is active and returns a token with {@code role, scopes}. */

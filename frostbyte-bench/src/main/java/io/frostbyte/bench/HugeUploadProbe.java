@@ -5,7 +5,6 @@ import io.frostbyte.core.job.Stage;
 import io.frostbyte.server.FrostbyteNode;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -29,9 +28,9 @@ public final class HugeUploadProbe {
         if (args.length != 2) {
             throw new IllegalArgumentException("usage: HugeUploadProbe <data dir> <bytes>");
         }
-        Path dataDir = Files.createDirectories(Path.of(args[0]));
+        Path dataDir = Path.of(args[0]);
         long bytes = Long.parseLong(args[1]);
-        try (FrostbyteNode node = IntakeSuite.start(dataDir, Map.of(Stage.PARSE, HugeUploadProbe::hold))) {
+        try (FrostbyteNode node = BenchNode.start(dataDir, Map.of(Stage.PARSE, HugeUploadProbe::hold))) {
             String token = IntakeSuite.provision(node);
             URI url = node.url().orElseThrow().resolve("/api/v1/ingest/bench-intake/batch");
             long started = System.nanoTime();

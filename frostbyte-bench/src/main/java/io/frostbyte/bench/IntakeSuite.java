@@ -3,14 +3,8 @@ package io.frostbyte.bench;
 import io.frostbyte.core.TenantId;
 import io.frostbyte.core.auth.Role;
 import io.frostbyte.core.auth.Scope;
-import io.frostbyte.core.job.JobHandler;
-import io.frostbyte.core.job.Stage;
-import io.frostbyte.core.tenant.TenantRegistration;
-import io.frostbyte.core.tenant.TenantState;
 import io.frostbyte.core.tenant.Tier;
 import io.frostbyte.server.FrostbyteNode;
-import io.frostbyte.server.config.ConfigLoader;
-import io.frostbyte.server.config.FrostbyteConfig;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,16 +19,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Batch upload through the real server on embedded defaults (filesystem object store, envelope encryption, receipts,
@@ -67,7 +58,7 @@ final class IntakeSuite implements BenchSuite {
         int smallBytes = 16 * 1024;
         Path dataDir = Files.createDirectories(options.workDir().resolve("intake-node"));
         List<Figure> figures = new ArrayList<>();
-        try (FrostbyteNode node = start(dataDir, Map.of())) {
+        try (FrostbyteNode node = BenchNode.start(dataDir)) {
             String token = provision(node);
             URI url = node.url().orElseThrow().resolve("/api/v1/ingest/" + TENANT.value() + "/batch");
             HttpClient http = HttpClient.newHttpClient();
@@ -110,41 +101,15 @@ final class IntakeSuite implements BenchSuite {
         return figures;
     }
 
-    /** A node on embedded defaults under {@code dataDir}, on a random port, with these stage handlers replaced. */
-    static FrostbyteNode start(Path dataDir, Map<Stage, JobHandler> handlers) {
-        FrostbyteConfig config = FrostbyteConfig.from(ConfigLoader.load(
-                Optional.empty(),
-                Map.of(
-                        "FROSTBYTE_DATA_DIR", dataDir.toString(),
-                        "FROSTBYTE_SERVER__PORT", "0",
-                        "FROSTBYTE_MALWARE__CLAMD_PORT", "1")));
-        return FrostbyteNode.start(config, Clock.systemUTC(), handlers);
-    }
-
     /** Creates and provisions the bench tenant (files up to 1 GB) and returns an ingest token. */
     static String provision(FrostbyteNode node) throws InterruptedException {
-        node.lifecycle()
-                .create(
-                        new TenantRegistration(
-                                Optional.of(TENANT),
-                                "Bench intake",
-                                "ops@example.com",
-                                Tier.STANDARD,
-                                Map.of("max_file_size_mb", 1024, "storage_quota_gb", 100)),
-                        "system");
-        node.lifecycle().provision(TENANT, "system", Optional.empty());
-        Instant deadline = Instant.now().plusSeconds(120);
-        while (node.lifecycle().find(TENANT).orElseThrow().state() != TenantState.ACTIVE) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("bench tenant was not provisioned");
-            }
-            Thread.sleep(200);
-        }
-        node.tenantCache().refresh();
-        long epoch = node.registry().find(TENANT).orElseThrow().keyEpoch();
-        return node.tokens()
-                .issue("bench", TENANT, Role.TENANT_ADMIN, EnumSet.of(Scope.INGEST), Duration.ofHours(2), epoch)
-                .token();
+        return BenchNode.provision(
+                node,
+                TENANT,
+                Tier.STANDARD,
+                Map.of("max_file_size_mb", 1024, "storage_quota_gb", 100),
+                Role.TENANT_ADMIN,
+                EnumSet.of(Scope.INGEST));
     }
 
     /**
