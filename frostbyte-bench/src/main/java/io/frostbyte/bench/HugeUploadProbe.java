@@ -13,8 +13,9 @@ import java.util.Map;
 /**
  * The large upload of the {@code intake} suite, in a JVM of its own that the suite starts with a small {@code -Xmx}:
  * starts a node on embedded defaults, uploads one generated file of the given size and prints {@link #RESULT} with the
- * time taken once the node has answered 202. Parse jobs are held (their handler fails them, so they wait for a
- * retry the probe's node does not live to run) so that only intake runs in that heap: parsing a 500 MB document is the parse stage's own budget, not the upload's.
+ * time taken once the node has answered 202. Parse jobs are held back (their handler fails them, so they wait for a
+ * retry that the probe's node does not live to run): only intake runs in that heap. Parsing a 500 MB document is the
+ * parse stage's own budget, not the upload's.
  *
  * <p>Arguments: the node's data directory and the file's size in bytes.
  */
@@ -32,7 +33,7 @@ public final class HugeUploadProbe {
         long bytes = Long.parseLong(args[1]);
         try (FrostbyteNode node = BenchNode.start(dataDir, Map.of(Stage.PARSE, HugeUploadProbe::hold))) {
             String token = IntakeSuite.provision(node);
-            URI url = node.url().orElseThrow().resolve("/api/v1/ingest/bench-intake/batch");
+            URI url = IntakeSuite.batchUrl(node);
             long started = System.nanoTime();
             IntakeSuite.upload(
                     HttpClient.newHttpClient(),

@@ -60,7 +60,7 @@ final class IntakeSuite implements BenchSuite {
         List<Figure> figures = new ArrayList<>();
         try (FrostbyteNode node = BenchNode.start(dataDir)) {
             String token = provision(node);
-            URI url = node.url().orElseThrow().resolve("/api/v1/ingest/" + TENANT.value() + "/batch");
+            URI url = batchUrl(node);
             HttpClient http = HttpClient.newHttpClient();
 
             // warm-up: a small batch
@@ -99,6 +99,11 @@ final class IntakeSuite implements BenchSuite {
         }
         figures.add(hugeUploadInASmallHeap(options.workDir().resolve("intake-huge-node"), hugeBytes));
         return figures;
+    }
+
+    /** The node's batch upload endpoint for the bench tenant. */
+    static URI batchUrl(FrostbyteNode node) {
+        return node.url().orElseThrow().resolve("/api/v1/ingest/" + TENANT.value() + "/batch");
     }
 
     /** Creates and provisions the bench tenant (files up to 1 GB) and returns an ingest token. */
