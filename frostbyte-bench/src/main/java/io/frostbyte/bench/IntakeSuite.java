@@ -148,18 +148,19 @@ final class IntakeSuite implements BenchSuite {
                 HugeUploadProbe.class.getName(),
                 dataDir.toString(),
                 Long.toString(bytes)));
+        Files.createDirectories(dataDir);
+        Path output = dataDir.resolve("probe.out");
+        // standard output goes to a file, so the time limit below holds even if the probe hangs
         Process probe = new ProcessBuilder(command)
+                .redirectOutput(output.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
-        String output;
-        try (InputStream out = probe.getInputStream()) {
-            output = new String(out.readAllBytes(), StandardCharsets.UTF_8);
-        }
         if (!probe.waitFor(30, java.util.concurrent.TimeUnit.MINUTES)) {
             probe.destroyForcibly();
             throw new IllegalStateException("the small-heap upload did not finish in 30 minutes");
         }
-        String result = output.lines()
+        String result = Files.readString(output, StandardCharsets.UTF_8)
+                .lines()
                 .filter(line -> line.startsWith(HugeUploadProbe.RESULT))
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException(

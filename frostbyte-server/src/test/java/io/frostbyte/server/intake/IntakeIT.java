@@ -139,6 +139,15 @@ class IntakeIT {
                 .token();
     }
 
+    /** A batch of one text file, declared in the manifest as it is sent. */
+    private static Multipart oneTextFile(TenantId tenant, String batchId, String fileId, String filename, byte[] text) {
+        return new Multipart()
+                .manifest(new ManifestJson(batchId, tenant.value())
+                        .add(fileId, filename, "text/plain", text)
+                        .json())
+                .file(filename, text);
+    }
+
     private static ApiClient.Response submit(TenantId tenant, String token, Multipart body) {
         return api.post("/api/v1/ingest/" + tenant.value() + "/batch", token, Multipart.CONTENT_TYPE, body.bytes());
     }
@@ -333,14 +342,7 @@ class IntakeIT {
                         .file("a.txt", text)
                         .file("b.txt", text));
         long jobs = parseJobs(ACME);
-        ApiClient.Response second = submit(
-                ACME,
-                token,
-                new Multipart()
-                        .manifest(new ManifestJson("batch-dedupe-2", ACME.value())
-                                .add("c", "c.txt", "text/plain", text)
-                                .json())
-                        .file("c.txt", text));
+        ApiClient.Response second = submit(ACME, token, oneTextFile(ACME, "batch-dedupe-2", "c", "c.txt", text));
 
         assertThat(data(first).path("deduplicated").asInt()).isEqualTo(1);
         JsonNode original = data(first).path("receipts").get(0);
@@ -765,11 +767,7 @@ class IntakeIT {
         ApiClient.Response accepted = submit(
                 audited,
                 token(audited, Role.TENANT_ADMIN),
-                new Multipart()
-                        .manifest(new ManifestJson("batch-audited", audited.value())
-                                .add("f-1", "a.txt", "text/plain", text)
-                                .json())
-                        .file("a.txt", text));
+                oneTextFile(audited, "batch-audited", "f-1", "a.txt", text));
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
         node.database().database().inTransaction(c -> node.checkpointer().checkpointNow(c, audited));
 
@@ -1000,13 +998,7 @@ class IntakeIT {
         }
         byte[] text = "kept open\n".getBytes(UTF_8);
         ApiClient.Response submitted = submit(
-                streams,
-                token(streams, Role.TENANT_ADMIN),
-                new Multipart()
-                        .manifest(new ManifestJson("batch-open", streams.value())
-                                .add("o", "o.txt", "text/plain", text)
-                                .json())
-                        .file("o.txt", text));
+                streams, token(streams, Role.TENANT_ADMIN), oneTextFile(streams, "batch-open", "o", "o.txt", text));
         assertThat(submitted.status()).as(submitted.body()).isEqualTo(202);
         String token = token(streams, Role.TENANT_USER);
         String path = "/api/v1/ingest/stream-vendor/batch/batch-open/events";
@@ -1144,14 +1136,8 @@ class IntakeIT {
     void batches_are_listed_per_tenant_and_other_tenants_batches_and_receipts_are_not_found() throws Exception {
         String acme = token(ACME, Role.TENANT_USER);
         byte[] text = "listed\n".getBytes(UTF_8);
-        ApiClient.Response submitted = submit(
-                ACME,
-                token(ACME, Role.TENANT_ADMIN),
-                new Multipart()
-                        .manifest(new ManifestJson("batch-listed", ACME.value())
-                                .add("l", "l.txt", "text/plain", text)
-                                .json())
-                        .file("l.txt", text));
+        ApiClient.Response submitted =
+                submit(ACME, token(ACME, Role.TENANT_ADMIN), oneTextFile(ACME, "batch-listed", "l", "l.txt", text));
         String receiptId =
                 data(submitted).path("receipts").get(0).path("receipt_id").asText();
 
