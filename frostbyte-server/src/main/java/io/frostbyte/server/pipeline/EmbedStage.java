@@ -40,8 +40,30 @@ public final class EmbedStage implements JobHandler {
     private final HaltEmbedding halt;
     private final java.util.function.BiConsumer<String, Long> assertions;
     private final CpuWork cpu;
-    private final VectorHandoff handoff;
+    private final Handoff<HeldVector> handoff;
     private final java.util.function.BiConsumer<String, Long> sources;
+
+    /**
+     * A vector the policy stage already had the model make for a document's chunk, held for that document's embed
+     * stage. The prototype classifier embeds the first 2,000 characters of the text that passed the gates; when that
+     * is the same model input as the first passed chunk (the chunk is the whole text, or both are cut to the model's
+     * window at the same token: {@link EmbeddingModel#sameDocumentInput}), its vector is that chunk's vector, bit for
+     * bit. It is used only by the model instance that made it.
+     */
+    record HeldVector(EmbeddingModel model, Embedding embedding) {
+        /** Vectors held at most, one each: a few seconds of documents between their policy and embed stages. */
+        static final int CAPACITY = 512;
+
+        HeldVector {
+            requireNonNull(model, "model is null");
+            requireNonNull(embedding, "embedding is null");
+        }
+
+        /** The vector, when {@code user} is the model instance that made it. */
+        Optional<Embedding> madeBy(EmbeddingModel user) {
+            return model == user ? Optional.of(embedding) : Optional.empty();
+        }
+    }
 
     /** Halts a tenant's embedding inside the caller's transaction (spec/04 EMB-2). */
     @FunctionalInterface
@@ -62,7 +84,7 @@ public final class EmbedStage implements JobHandler {
             HaltEmbedding halt,
             java.util.function.BiConsumer<String, Long> assertions,
             CpuWork cpu,
-            VectorHandoff handoff,
+            Handoff<HeldVector> handoff,
             java.util.function.BiConsumer<String, Long> sources) {
         this.cpu = requireNonNull(cpu, "cpu is null");
         this.handoff = requireNonNull(handoff, "handoff is null");
@@ -103,7 +125,8 @@ public final class EmbedStage implements JobHandler {
         for (ChunkRow chunk : chunks) {
             if (!cached.containsKey(chunk.textSha256()) && !made.containsKey(chunk.textSha256())) {
                 // the policy stage's classifier may already have had the model embed this very input
-                Optional<Embedding> handedOver = handoff.take(tenantId, docId, chunk.textSha256(), model);
+                Optional<Embedding> handedOver =
+                        handoff.take(tenantId, docId, chunk.textSha256()).flatMap(held -> held.madeBy(model));
                 if (handedOver.isPresent()) {
                     made.put(chunk.textSha256(), handedOver.get());
                     handedOverCount++;

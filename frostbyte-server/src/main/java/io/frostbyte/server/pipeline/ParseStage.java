@@ -44,21 +44,25 @@ public final class ParseStage implements JobHandler {
     private final ParseLimits limits;
     private final String policyKey;
     private final CpuWork cpu;
+    private final Handoff<CanonicalDocument> documents;
+    private final io.micrometer.core.instrument.MeterRegistry meters;
 
     /**
      * @param policyKey the policy stage's idempotency-key suffix (policy version and tenant config version are added
      *     per job)
+     * @param documents where a parsed document is left for the policy stage, by the SHA-256 of its {@code
+     *     structured.json}, weighed in bytes of that JSON
      */
-    private final io.micrometer.core.instrument.MeterRegistry meters;
-
     ParseStage(
             StageContext context,
             DocumentParser parser,
             ParseLimits limits,
             String policyKey,
             CpuWork cpu,
+            Handoff<CanonicalDocument> documents,
             io.micrometer.core.instrument.MeterRegistry meters) {
         this.meters = requireNonNull(meters, "meters is null");
+        this.documents = requireNonNull(documents, "documents is null");
         this.cpu = requireNonNull(cpu, "cpu is null");
         this.context = requireNonNull(context, "context is null");
         this.parser = requireNonNull(parser, "parser is null");
@@ -142,6 +146,8 @@ public final class ParseStage implements JobHandler {
                         ObjectKey.normalized(job.resourceId()),
                         new ByteArrayInputStream(json),
                         json.length);
+        // before the policy job exists: it may start on another thread the moment the transaction below commits
+        documents.offer(job.tenantId(), job.resourceId(), structuredSha, parsed, json.length);
         context.store()
                 .parsed(
                         job.tenantId(),

@@ -1,6 +1,7 @@
 package io.frostbyte.server.pipeline;
 
 import io.frostbyte.core.TenantId;
+import io.frostbyte.core.document.CanonicalDocument;
 import io.frostbyte.core.document.DocumentParser;
 import io.frostbyte.core.document.ParseLimits;
 import io.frostbyte.core.embed.EmbeddingModel;
@@ -27,6 +28,12 @@ import java.util.function.Function;
 
 /** Builds the four document stages (parse → policy → embed → index) from their parts, for the worker pool. */
 public final class Pipeline {
+    /**
+     * Bytes of {@code structured.json} whose parsed documents may wait in memory for their policy stage: dozens of
+     * ordinary documents; one larger than a quarter of it is read back instead.
+     */
+    static final long DOCUMENT_HANDOFF_BYTES = 32L << 20;
+
     private Pipeline() {}
 
     /** The stage handlers, keyed by stage. */
@@ -58,11 +65,16 @@ public final class Pipeline {
                         model.modelId() + "@" + model.version(),
                         PrototypeClassifier.defaultDescriptions()));
         CpuWork work = new CpuWork(cpu);
-        VectorHandoff handoff = new VectorHandoff();
+        // what a stage made for the next stage of the same document on this node (see Handoff): parsed documents by
+        // the bytes of their structured.json, classifier vectors one each
+        Handoff<CanonicalDocument> parsedDocuments = new Handoff<>(DOCUMENT_HANDOFF_BYTES);
+        Handoff<EmbedStage.HeldVector> vectors = new Handoff<>(EmbedStage.HeldVector.CAPACITY);
         Map<Stage, JobHandler> handlers = new EnumMap<>(Stage.class);
         // parse, policy and embed run their I/O on the job's virtual thread and only their computing on the CPU pool;
         // index writes run on the job's thread (see IndexStage)
-        handlers.put(Stage.PARSE, new ParseStage(context, parser, limits, PolicyStage.VERSION, work, meters));
+        handlers.put(
+                Stage.PARSE,
+                new ParseStage(context, parser, limits, PolicyStage.VERSION, work, parsedDocuments, meters));
         handlers.put(
                 Stage.POLICY,
                 new PolicyStage(
@@ -73,7 +85,8 @@ public final class Pipeline {
                         new io.frostbyte.postgres.PostgresReviews(control.dataSource()),
                         work,
                         model,
-                        handoff,
+                        parsedDocuments,
+                        vectors,
                         meters));
         handlers.put(
                 Stage.EMBED,
@@ -89,7 +102,7 @@ public final class Pipeline {
                                 .register(meters)
                                 .increment(count),
                         work,
-                        handoff,
+                        vectors,
                         (source, count) -> io.micrometer.core.instrument.Counter.builder("frostbyte.embed.vectors")
                                 .description("Chunk vectors of embedded documents by where they came from: the"
                                         + " model, the tenant's embedding cache, or the policy stage's classifier")

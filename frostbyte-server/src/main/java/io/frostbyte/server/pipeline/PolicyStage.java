@@ -58,7 +58,8 @@ import java.util.stream.Collectors;
 
 /**
  * The policy stage (spec/03): chunk → PII → injection → classification → persist, before anything is embedded. The
- * canonical document is read back from the structured.json the parse stage stored (parsed again from the raw object
+ * canonical document is the one the parse stage of this node left for it ({@link Handoff}, by the SHA-256 the parse
+ * stage recorded), else read back from the structured.json the parse stage stored (parsed again from the raw object
  * only when that is missing; either way it must hash to what the parse stage recorded, else the job fails); PII of the
  * tenant's types is detected once over the whole canonical text and mapped to the chunks ({@link DocumentPiiGate}),
  * then redacted, flagged or blocks the whole document by the tenant's policy, with originals only in
@@ -79,14 +80,15 @@ public final class PolicyStage implements JobHandler {
     private final io.frostbyte.postgres.PostgresReviews reviews;
     private final CpuWork cpu;
     private final EmbeddingModel classifierModel;
-    private final VectorHandoff handoff;
+    private final Handoff<CanonicalDocument> documents;
+    private final Handoff<EmbedStage.HeldVector> vectors;
+    private final io.micrometer.core.instrument.MeterRegistry meters;
 
     /**
      * @param classifierModel the model {@code classifier}'s prototypes were embedded with
-     * @param handoff where the prototype step's vector is left for the embed stage when it is a chunk's vector too
+     * @param documents the canonical documents the parse stage left, by the SHA-256 of their {@code structured.json}
+     * @param vectors where the prototype step's vector is left for the embed stage when it is a chunk's vector too
      */
-    private final io.micrometer.core.instrument.MeterRegistry meters;
-
     PolicyStage(
             StageContext context,
             DocumentParser parser,
@@ -95,12 +97,14 @@ public final class PolicyStage implements JobHandler {
             io.frostbyte.postgres.PostgresReviews reviews,
             CpuWork cpu,
             EmbeddingModel classifierModel,
-            VectorHandoff handoff,
+            Handoff<CanonicalDocument> documents,
+            Handoff<EmbedStage.HeldVector> vectors,
             io.micrometer.core.instrument.MeterRegistry meters) {
         this.meters = requireNonNull(meters, "meters is null");
         this.cpu = requireNonNull(cpu, "cpu is null");
         this.classifierModel = requireNonNull(classifierModel, "classifierModel is null");
-        this.handoff = requireNonNull(handoff, "handoff is null");
+        this.documents = requireNonNull(documents, "documents is null");
+        this.vectors = requireNonNull(vectors, "vectors is null");
         this.reviews = requireNonNull(reviews, "reviews is null");
         this.context = requireNonNull(context, "context is null");
         this.parser = requireNonNull(parser, "parser is null");
@@ -116,6 +120,19 @@ public final class PolicyStage implements JobHandler {
                 .tag("gate", gate)
                 .register(meters)
                 .record(java.time.Duration.ofNanos(System.nanoTime() - startedNanos));
+    }
+
+    /**
+     * {@code frostbyte_policy_documents_total{source}}: where the policy stage got a document's canonical form: {@code
+     * parse} (this node's parse stage left it), {@code stored} (structured.json read back) or {@code reparsed}.
+     */
+    private void documentSource(TenantId tenantId, String source) {
+        io.micrometer.core.instrument.Counter.builder("frostbyte.policy.documents")
+                .description("Documents through the policy stage by where their canonical form came from")
+                .tag("tenant_id", tenantId.value())
+                .tag("source", source)
+                .register(meters)
+                .increment();
     }
 
     @Override
@@ -147,11 +164,13 @@ public final class PolicyStage implements JobHandler {
         int configVersion = tenant.configVersion();
         TenantId tenantId = job.tenantId();
         String docId = job.resourceId();
+        String expected = job.payload().get("structured_sha256");
         // computing runs on the CPU pool, the stores' I/O on the job's own thread (see CpuWork)
-        Structured structured = cpu.call(() -> structured(tenantId, docId, row));
+        Structured structured =
+                handedOver(tenantId, docId, expected).orElseGet(() -> cpu.call(() -> structured(tenantId, docId, row)));
+        documentSource(tenantId, structured.source());
         CanonicalDocument document = structured.document();
         String structuredSha = structured.sha256();
-        String expected = job.payload().get("structured_sha256");
         if (expected != null && !expected.equals(structuredSha)) {
             throw new FrostbyteException(
                     ErrorCode.POLICY_FAILED, "the rebuilt document differs from the parsed one (parser changed)");
@@ -452,8 +471,24 @@ public final class PolicyStage implements JobHandler {
         });
     }
 
-    /** The parsed document and the SHA-256 of its {@code structured.json} bytes. */
-    private record Structured(CanonicalDocument document, String sha256) {}
+    /**
+     * The parsed document, the SHA-256 of its {@code structured.json} bytes and where it came from ({@code parse},
+     * {@code stored}, {@code reparsed}).
+     */
+    private record Structured(CanonicalDocument document, String sha256, String source) {}
+
+    /**
+     * The canonical document this node's parse stage left when it stored the {@code structured.json} that hashes to
+     * {@code expected}: the very document that reading those bytes back gives (reading is the exact inverse of
+     * writing), without decrypting and reading them.
+     */
+    private Optional<Structured> handedOver(TenantId tenantId, String docId, String expected) {
+        return expected == null
+                ? Optional.empty()
+                : documents
+                        .take(tenantId, docId, expected)
+                        .map(document -> new Structured(document, expected, "parse"));
+    }
 
     /**
      * The canonical document the parse stage stored, hashed as its bytes were stored (no second serialization), or
@@ -464,7 +499,8 @@ public final class PolicyStage implements JobHandler {
         if (stored.isPresent()) {
             return new Structured(
                     CanonicalDocumentJson.read(new String(stored.get(), StandardCharsets.UTF_8)),
-                    StageContext.sha256(stored.get()));
+                    StageContext.sha256(stored.get()),
+                    "stored");
         }
         CanonicalDocument document = switch (ParseStage.parse(tenantId, row, parser, limits, context)) {
             case ParseOutcome.Parsed parsed -> parsed.document();
@@ -474,7 +510,8 @@ public final class PolicyStage implements JobHandler {
         };
         return new Structured(
                 document,
-                StageContext.sha256(CanonicalDocumentJson.write(document).getBytes(StandardCharsets.UTF_8)));
+                StageContext.sha256(CanonicalDocumentJson.write(document).getBytes(StandardCharsets.UTF_8)),
+                "reparsed");
     }
 
     private void blocked(Job job, Map<String, Long> typeCounts, String structuredSha, long started) {
@@ -584,7 +621,7 @@ public final class PolicyStage implements JobHandler {
     /**
      * Leaves the prototype step's vector for the embed stage when the classifier's input and the first chunk that
      * passed the gates are the same model input (the chunk is the whole passed text, or both are cut to the window at
-     * the same token), so the embed stage does not embed that chunk again (see {@link VectorHandoff}).
+     * the same token), so the embed stage does not embed that chunk again (see {@link Handoff}).
      */
     private void offerFirstPassedChunk(
             TenantId tenantId,
@@ -597,7 +634,12 @@ public final class PolicyStage implements JobHandler {
             if (verdicts.get(i).action() != InjectionAction.QUARANTINE) {
                 Chunk first = chunks.get(i);
                 if (classifierModel.sameDocumentInput(PrototypeClassifier.input(passedText), first.text())) {
-                    handoff.offer(tenantId, docId, first.textSha256(), classifierModel, prototypeInput);
+                    vectors.offer(
+                            tenantId,
+                            docId,
+                            first.textSha256(),
+                            new EmbedStage.HeldVector(classifierModel, prototypeInput),
+                            1);
                 }
                 return;
             }

@@ -185,6 +185,82 @@ class IndexStageIT {
         }
     }
 
+    @Test
+    void a_policy_job_that_finds_no_document_handed_over_reads_structured_json_back_and_keeps_the_chunks()
+            throws Exception {
+        String token = token();
+        byte[] text = ("Pump room checklist\n\nCheck the seals of both pumps weekly and record the pressure"
+                        + " readings in the plant office log before the night shift starts.\n")
+                .getBytes(UTF_8);
+        String docId = indexedDocument(token, "batch-read-back", "pumps", "pumps.txt", text);
+        List<String> chunkIds = chunkIds(token, docId);
+        double readBack = policyDocuments("stored");
+        double handedOver = policyDocuments("parse");
+        assertThat(handedOver).isPositive();
+
+        // the first policy job took the document this node's parse stage left; another one for the same
+        // structured.json (a retry, or a job another node runs) finds nothing handed over and reads the object back
+        Map<String, String> payload = policyPayload(docId);
+        java.util.UUID again = node.jobs()
+                .enqueue(new io.frostbyte.core.job.JobRequest(
+                        TENANT, io.frostbyte.core.job.Stage.POLICY, "document", docId, "policy:read-back", payload));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> node.jobs().find(TENANT, again).orElseThrow().status()
+                        == io.frostbyte.core.job.JobStatus.COMPLETED);
+
+        assertThat(policyDocuments("stored")).isEqualTo(readBack + 1);
+        assertThat(policyDocuments("parse")).isEqualTo(handedOver);
+        // both runs gave the same final chunk set, so the embed job (keyed by it) was not queued again
+        try (Connection control = node.database().database().dataSource().getConnection();
+                PreparedStatement select = control.prepareStatement("SELECT details->>'output_hash' FROM audit_events"
+                        + " WHERE tenant_id = ? AND resource_id = ? AND event_type = 'POLICY_GATE_PASSED'"
+                        + " AND details->>'gate' = 'classification'")) {
+            select.setString(1, TENANT.value());
+            select.setString(2, docId);
+            List<String> chunkSets = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    chunkSets.add(rows.getString(1));
+                }
+            }
+            assertThat(chunkSets).hasSize(2);
+            assertThat(chunkSets.get(1)).isEqualTo(chunkSets.get(0));
+            assertThat(eventCount(control, docId, "DOCUMENT_EMBEDDED")).isEqualTo(1);
+        }
+        assertThat(new io.frostbyte.postgres.PostgresDocumentStore(node.tenantDatabases()).chunks(TENANT, docId))
+                .extracting(io.frostbyte.postgres.ChunkRow::chunkId)
+                .containsExactlyInAnyOrderElementsOf(chunkIds);
+    }
+
+    /** The payload the parse stage gave the document's policy job. */
+    private Map<String, String> policyPayload(String docId) throws Exception {
+        try (Connection control = node.database().database().dataSource().getConnection();
+                PreparedStatement select = control.prepareStatement("SELECT payload::text FROM jobs"
+                        + " WHERE tenant_id = ? AND resource_id = ? AND stage = 'policy'")) {
+            select.setString(1, TENANT.value());
+            select.setString(2, docId);
+            try (ResultSet rows = select.executeQuery()) {
+                assertThat(rows.next()).isTrue();
+                return mapper.readValue(
+                        rows.getString(1), new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {});
+            }
+        }
+    }
+
+    /** {@code frostbyte_policy_documents_total} of the tenant for one source, 0 before the first. */
+    private static double policyDocuments(String source) {
+        String prefix =
+                "frostbyte_policy_documents_total{source=\"" + source + "\",tenant_id=\"" + TENANT.value() + "\"} ";
+        return api.get("/metrics", null)
+                .body()
+                .lines()
+                .filter(line -> line.startsWith(prefix))
+                .mapToDouble(line ->
+                        Double.parseDouble(line.substring(prefix.length()).strip()))
+                .findFirst()
+                .orElse(0);
+    }
+
     /** The real index whose fetch loses the first point asked for. */
     private record LosingIndex(io.frostbyte.core.index.VectorIndex real)
             implements io.frostbyte.core.index.VectorIndex {

@@ -191,6 +191,9 @@ class PipelineIT {
                 .containsPattern(
                         "frostbyte_parse_duration_seconds_count\\{format=\"pdf\",tenant_id=\"pipeline-co\"\\} [1-9]")
                 .containsPattern("frostbyte_policy_chunks_total\\{tenant_id=\"pipeline-co\"\\} [1-9]")
+                // one node: the policy stage took the documents the parse stage left instead of reading them back
+                .containsPattern(
+                        "frostbyte_policy_documents_total\\{source=\"parse\",tenant_id=\"pipeline-co\"\\} [1-9]")
                 .containsPattern(
                         "frostbyte_policy_gate_results_total\\{gate=\"pii\",result=\"redact\",tenant_id=\"pipeline-co\"\\} [1-9]")
                 .contains("frostbyte_policy_gate_results_total{gate=\"injection\"")
@@ -214,7 +217,7 @@ class PipelineIT {
                 .containsPattern(
                         "frostbyte_job_duration_seconds_count\\{[^}]*stage=\"index\",tenant_id=\"pipeline-co\"\\} [1-9]");
         // every stored vector is the one the model gives the chunk's text alone, whether the embed stage made it or
-        // took the policy stage's classifier vector for the same input (VectorHandoff)
+        // took the policy stage's classifier vector for the same input (Handoff)
         try (var fresh = io.frostbyte.embed.onnx.OnnxEmbeddingModel.miniLmL6V2Quantized(1)) {
             for (var chunk : customerChunks) {
                 assertThat(chunk.vector().orElseThrow())
