@@ -108,6 +108,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class FrostbyteNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FrostbyteNode.class);
+    /** How long one call to Qdrant may take (a batch upsert waits until the server applied it). */
+    private static final Duration QDRANT_CALL_TIMEOUT = Duration.ofSeconds(30);
 
     private final FrostbyteConfig config;
     private final Deque<AutoCloseable> closeables;
@@ -179,7 +181,7 @@ public final class FrostbyteNode implements AutoCloseable {
         Optional<MalwareScanner> scanner = Optional.empty();
         SigningKey signing;
         io.frostbyte.embed.onnx.OnnxEmbeddingModel model;
-        io.frostbyte.index.lucene.LuceneVectorIndex index;
+        io.frostbyte.core.index.VectorIndex index;
         io.frostbyte.server.index.EmbeddingProfiles profiles;
         io.frostbyte.postgres.PostgresIndexGenerations generationStore;
         io.frostbyte.server.index.CachedIndexGenerations generations;
@@ -285,7 +287,7 @@ public final class FrostbyteNode implements AutoCloseable {
                     b,
                     io.frostbyte.embed.onnx.OnnxEmbeddingModel.miniLmL6V2Quantized(
                             Math.max(1, Runtime.getRuntime().availableProcessors())));
-            b.index = push(b, new io.frostbyte.index.lucene.LuceneVectorIndex(config.dataDir()));
+            b.index = vectorIndex(b, config);
             b.profiles = io.frostbyte.server.index.EmbeddingProfiles.of(
                     config.effective().string("embedding.profile"),
                     b.model,
@@ -380,9 +382,7 @@ public final class FrostbyteNode implements AutoCloseable {
                         clock,
                         Version.current(),
                         parser(config.effective()),
-                        io.frostbyte.core.document.ParseLimits.defaults()
-                                .withTimeout(
-                                        Duration.ofSeconds(config.effective().integer("parse.timeout_seconds"))),
+                        parseLimits(config.effective()),
                         b.model,
                         b.index,
                         push(b, io.frostbyte.server.pipeline.Pipeline.cpuPool()),
@@ -679,7 +679,39 @@ public final class FrostbyteNode implements AutoCloseable {
                 URI.create(endpoint), config.effective().optionalString("generation.api_key"), model));
     }
 
-    /** clamd at {@code malware.clamd_socket}, or {@code malware.clamd_host}:{@code malware.clamd_port}. */
+    /**
+     * The vector index of {@code index.kind}: Lucene under the data dir, or the Qdrant server at {@code
+     * index.qdrant.url} (its gRPC port, with {@code index.qdrant.api_key} when set), shared by every node.
+     */
+    private static io.frostbyte.core.index.VectorIndex vectorIndex(Builder b, FrostbyteConfig config) {
+        if (config.effective().string("index.kind").equals("qdrant")) {
+            io.qdrant.client.QdrantClient client = push(
+                    b,
+                    io.frostbyte.index.qdrant.QdrantVectorIndex.client(
+                            URI.create(config.effective().string("index.qdrant.url")),
+                            config.effective().optionalString("index.qdrant.api_key")));
+            return new io.frostbyte.index.qdrant.QdrantVectorIndex(client, QDRANT_CALL_TIMEOUT);
+        }
+        return push(b, new io.frostbyte.index.lucene.LuceneVectorIndex(config.dataDir()));
+    }
+
+    /**
+     * The limits of one parse from the {@code parse.*} settings (spec/02 §2.1); the raw file's size cap is {@code
+     * malware.stream_max_mb}, which caps every tenant's {@code max_file_size_mb}. On the defaults they are {@link
+     * io.frostbyte.core.document.ParseLimits#defaults()}, so lineage's {@code parse_config_sha256} is the same.
+     */
+    static io.frostbyte.core.document.ParseLimits parseLimits(io.frostbyte.server.config.EffectiveConfig config) {
+        return new io.frostbyte.core.document.ParseLimits(
+                config.integer("malware.stream_max_mb") * 1024L * 1024L,
+                config.integer("parse.max_pages"),
+                config.integer("parse.max_characters"),
+                config.integer("parse.max_embedded_documents"),
+                config.integer("parse.max_nesting_depth"),
+                config.integer("parse.max_table_cells"),
+                Duration.ofSeconds(config.integer("parse.timeout_seconds")),
+                config.integer("parse.max_expansion_ratio"));
+    }
+
     /** The document parser with the {@code ocr.*} settings: Tesseract at {@code ocr.tesseract_path}, else on PATH. */
     static io.frostbyte.parser.TikaDocumentParser parser(io.frostbyte.server.config.EffectiveConfig config) {
         io.frostbyte.parser.OcrSettings ocr = new io.frostbyte.parser.OcrSettings(
@@ -695,6 +727,7 @@ public final class FrostbyteNode implements AutoCloseable {
                 : new io.frostbyte.parser.TikaDocumentParser(ocr);
     }
 
+    /** clamd at {@code malware.clamd_socket}, or {@code malware.clamd_host}:{@code malware.clamd_port}. */
     static ClamdMalwareScanner malwareScanner(FrostbyteConfig config) {
         ClamdEndpoint endpoint = config.effective()
                 .optionalPath("malware.clamd_socket")

@@ -26,6 +26,7 @@ import io.frostbyte.core.index.VectorIndex;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.qdrant.client.QdrantClient;
+import io.qdrant.client.QdrantGrpcClient;
 import io.qdrant.client.WithPayloadSelectorFactory;
 import io.qdrant.client.WithVectorsSelectorFactory;
 import io.qdrant.client.grpc.Collections.CollectionInfo;
@@ -47,13 +48,16 @@ import io.qdrant.client.grpc.Points.QueryPoints;
 import io.qdrant.client.grpc.Points.RetrievedPoint;
 import io.qdrant.client.grpc.Points.ScoredPoint;
 import io.qdrant.client.grpc.Points.VectorOutput;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -78,6 +82,30 @@ public final class QdrantVectorIndex implements VectorIndex {
 
     private final QdrantClient client;
     private final Duration timeout;
+
+    /** The gRPC port Qdrant listens on unless its URL names another. */
+    public static final int DEFAULT_GRPC_PORT = 6334;
+
+    /**
+     * A client of the Qdrant gRPC endpoint at {@code url}: {@code http://host[:port]}, or {@code https://} for TLS; the
+     * port defaults to {@value #DEFAULT_GRPC_PORT}. It sends {@code apiKey} with every call when there is one. The
+     * channel connects on first use, so an unreachable server fails the first call, not this one. The caller closes
+     * the client.
+     *
+     * @throws IllegalArgumentException when {@code url} is not an http or https URL with a host
+     */
+    public static QdrantClient client(URI url, Optional<String> apiKey) {
+        requireNonNull(url, "url is null");
+        requireNonNull(apiKey, "apiKey is null");
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || url.getHost() == null) {
+            throw new IllegalArgumentException("a Qdrant URL is http://host[:port] or https://host[:port]");
+        }
+        QdrantGrpcClient.Builder grpc = QdrantGrpcClient.newBuilder(
+                url.getHost(), url.getPort() < 0 ? DEFAULT_GRPC_PORT : url.getPort(), scheme.equals("https"));
+        apiKey.ifPresent(grpc::withApiKey);
+        return new QdrantClient(grpc.build());
+    }
 
     /** Uses {@code client} (the caller closes it) with {@code timeout} per call. */
     public QdrantVectorIndex(QdrantClient client, Duration timeout) {

@@ -3,9 +3,9 @@ package io.frostbyte.index.qdrant;
 import io.frostbyte.core.index.VectorIndex;
 import io.frostbyte.core.index.VectorIndexContract;
 import io.qdrant.client.QdrantClient;
-import io.qdrant.client.QdrantGrpcClient;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
@@ -21,10 +21,7 @@ class QdrantVectorIndexTest extends VectorIndexContract {
 
     @BeforeAll
     static void connect() {
-        URI url = URI.create(System.getenv("FROSTBYTE_TEST_QDRANT_URL"));
-        client = new QdrantClient(QdrantGrpcClient.newBuilder(
-                        url.getHost(), url.getPort() < 0 ? 6334 : url.getPort(), "https".equals(url.getScheme()))
-                .build());
+        client = QdrantVectorIndex.client(URI.create(System.getenv("FROSTBYTE_TEST_QDRANT_URL")), Optional.empty());
         index = new QdrantVectorIndex(client, Duration.ofSeconds(30));
     }
 

@@ -322,6 +322,12 @@ public final class ConfigLoader {
                 && config.optionalString("index.qdrant.url").isEmpty()) {
             errors.add(new ErrorDetail("index.qdrant.url", null, "required when index.kind is qdrant"));
         }
+        config.optionalString("index.qdrant.url").ifPresent(url -> {
+            if (!httpUrlWithHost(url)) {
+                errors.add(new ErrorDetail(
+                        "index.qdrant.url", null, "Qdrant's gRPC endpoint: http://host[:port] or https://host[:port]"));
+            }
+        });
         if (config.string("generation.answerer").equals("openai")
                 && (config.optionalString("generation.endpoint").isEmpty()
                         || config.optionalString("generation.model").isEmpty())) {
@@ -371,5 +377,15 @@ public final class ConfigLoader {
             }
         }
         return new FrostbyteException(ErrorCode.CONFIG_INVALID, message.toString(), errors);
+    }
+
+    private static boolean httpUrlWithHost(String url) {
+        try {
+            java.net.URI uri = new java.net.URI(url);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
     }
 }

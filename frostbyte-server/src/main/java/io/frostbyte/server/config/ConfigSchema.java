@@ -76,7 +76,7 @@ public final class ConfigSchema {
         secret("objectstore.s3.secret_key", "S3 secret key.");
 
         enumKey("index.kind", "Vector index adapter.", "lucene", "lucene", "qdrant");
-        string("index.qdrant.url", "Qdrant URL.", null);
+        string("index.qdrant.url", "Qdrant's gRPC endpoint: http://host:6334, or https:// for TLS.", null);
         secret("index.qdrant.api_key", "Qdrant API key.");
 
         add(
@@ -152,7 +152,13 @@ public final class ConfigSchema {
         integer("intake.max_request_gb", "Largest batch request in GiB.", 100, 1, 10000);
 
         integer("parse.timeout_seconds", "Wall-clock limit of one parse.", 300, 1, 3600);
-        integer("parse.max_heap_mb", "Heap budget of one parse.", 2048, 64, 65536);
+        integer(
+                "parse.max_heap_mb",
+                "Heap budget of a parse child process (spec/02 PAR-3, a SHOULD); parsing runs in the node's JVM, so"
+                        + " this is not applied.",
+                2048,
+                64,
+                65536);
         integer("parse.max_pages", "Pages per document.", 2000, 1, 100000);
         integer("parse.max_characters", "Extracted characters per document.", 20_000_000, 1000, 1_000_000_000);
         integer("parse.max_table_cells", "Table cells per document.", 1_000_000, 1, 100_000_000);

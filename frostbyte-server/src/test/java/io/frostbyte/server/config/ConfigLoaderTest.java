@@ -194,6 +194,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void qdrant_needs_an_http_or_https_url_with_a_host() {
+        assertThatThrownBy(() -> load(Map.of("FROSTBYTE_INDEX__KIND", "qdrant")))
+                .hasMessageContaining("'index.qdrant.url' must be required when index.kind is qdrant");
+        for (String url : List.of("qdrant:6334", "ftp://qdrant.example", "http://", "http://[bad")) {
+            assertThatThrownBy(
+                            () -> load(Map.of("FROSTBYTE_INDEX__KIND", "qdrant", "FROSTBYTE_INDEX__QDRANT__URL", url)))
+                    .as(url)
+                    .hasMessageContaining("'index.qdrant.url'")
+                    .hasMessageContaining("http://host[:port] or https://host[:port]");
+        }
+        assertThat(load(Map.of("FROSTBYTE_INDEX__KIND", "qdrant", "FROSTBYTE_INDEX__QDRANT__URL", "https://q.example"))
+                        .string("index.qdrant.url"))
+                .isEqualTo("https://q.example");
+    }
+
+    @Test
     void scaled_without_an_external_database_fails() {
         assertThatThrownBy(() -> load(Map.of("FROSTBYTE_SHAPE", "scaled")))
                 .hasMessageContaining("'db.url' must be set: the scaled shape needs an external PostgreSQL");
