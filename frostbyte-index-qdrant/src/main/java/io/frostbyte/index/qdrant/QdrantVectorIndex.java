@@ -88,9 +88,9 @@ public final class QdrantVectorIndex implements VectorIndex {
 
     /**
      * A client of the Qdrant gRPC endpoint at {@code url}: {@code http://host[:port]}, or {@code https://} for TLS; the
-     * port defaults to {@value #DEFAULT_GRPC_PORT}. It sends {@code apiKey} with every call when there is one. The
-     * channel connects on first use, so an unreachable server fails the first call, not this one. The caller closes
-     * the client.
+     * port defaults to {@value #DEFAULT_GRPC_PORT}. It sends {@code apiKey} with every call when there is one. Building
+     * it asks the server for its version and only logs a warning when there is no answer, so an unreachable server
+     * fails the first index call, not this one. The caller closes the client.
      *
      * @throws IllegalArgumentException when {@code url} is not an http or https URL with a host
      */
