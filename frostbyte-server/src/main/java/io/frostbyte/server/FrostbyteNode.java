@@ -545,6 +545,7 @@ public final class FrostbyteNode implements AutoCloseable {
                         database.database(),
                         new SigningKeySigner(signing),
                         answerer(config),
+                        answerSettings(config.effective()),
                         clock,
                         b.generations,
                         metrics.registry()),
@@ -710,6 +711,13 @@ public final class FrostbyteNode implements AutoCloseable {
                 config.integer("parse.max_table_cells"),
                 Duration.ofSeconds(config.integer("parse.timeout_seconds")),
                 config.integer("parse.max_expansion_ratio"));
+    }
+
+    /** What a generated answer may be: at most {@code generation.max_tokens} tokens from the answerer. */
+    static io.frostbyte.core.answer.AnswerSettings answerSettings(io.frostbyte.server.config.EffectiveConfig config) {
+        return new io.frostbyte.core.answer.AnswerSettings(
+                config.integer("generation.max_tokens"),
+                io.frostbyte.core.answer.AnswerSettings.DEFAULTS.maxSentences());
     }
 
     /** The document parser with the {@code ocr.*} settings: Tesseract at {@code ocr.tesseract_path}, else on PATH. */

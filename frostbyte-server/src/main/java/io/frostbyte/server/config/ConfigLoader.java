@@ -275,6 +275,22 @@ public final class ConfigLoader {
     }
 
     private static void crossCheck(EffectiveConfig config, List<ErrorDetail> errors) {
+        // a key whose feature is not built must not be set and silently ignored
+        ConfigSchema.NOT_APPLIED.forEach((name, instead) -> {
+            EffectiveConfig.Entry entry = config.entries().get(name);
+            String standard = entry.key()
+                    .defaultValue()
+                    .apply(config.shape())
+                    .map(String::valueOf)
+                    .orElse("unset");
+            if (!entry.source().equals("default")
+                    && !entry.value().map(String::valueOf).orElse("unset").equals(standard)) {
+                errors.add(new ErrorDetail(
+                        name,
+                        null,
+                        "left at its default (" + standard + "): this build does not apply it; " + instead));
+            }
+        });
         if (config.string("auth.jwt_algorithm").equals("HS256")) {
             int length = config.optionalString("auth.jwt_secret")
                     .map(s -> s.getBytes(StandardCharsets.UTF_8).length)

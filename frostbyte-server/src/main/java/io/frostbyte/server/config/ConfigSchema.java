@@ -1,9 +1,12 @@
 package io.frostbyte.server.config;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /** Every configuration key Frostbyte knows (spec/09 §9.6), in documentation order. Unknown keys fail start-up. */
@@ -21,6 +24,29 @@ public final class ConfigSchema {
             "text/html",
             "text/markdown",
             "message/rfc822");
+
+    /**
+     * Keys of spec/09 §9.6 that this build accepts only at their defaults, because what they configure is not built;
+     * setting one to anything else stops start-up rather than being ignored. Each value says what the node does
+     * instead.
+     */
+    public static final SortedMap<String, String> NOT_APPLIED =
+            Collections.unmodifiableSortedMap(new TreeMap<>(Map.ofEntries(
+                    Map.entry(
+                            "parse.max_heap_mb", "parsing runs in the node's JVM, bounded by the other parse.* limits"),
+                    Map.entry("embedding.model_dir", "each embedding profile brings its own model"),
+                    Map.entry("embedding.max_concurrency", "an embed job makes its embedding calls one after another"),
+                    Map.entry(
+                            "pii.ner_model_dir", "NAME and ADDRESS are found by the built-in patterns and gazetteers"),
+                    Map.entry("classification.rules_file", "the built-in rules classify"),
+                    Map.entry("classification.prototypes_file", "the built-in prototypes classify"),
+                    Map.entry(
+                            "keys.retired_version_grace_days", "retired key versions are not destroyed automatically"),
+                    Map.entry("audit.checkpoint_sink", "checkpoints are kept in the database only"),
+                    Map.entry("audit.retention_days", "audit events are kept; none is dropped by age"),
+                    Map.entry("provisioning.provisioner", "the local provisioner runs"),
+                    Map.entry(
+                            "provisioning.timeout_minutes", "each provisioning step is bounded by its own retries"))));
 
     private static final Map<String, ConfigKey> KEYS = new LinkedHashMap<>();
 
@@ -113,7 +139,7 @@ public final class ConfigSchema {
         string("generation.endpoint", "OpenAI-compatible chat endpoint.", null);
         string("generation.model", "Chat model name.", null);
         secret("generation.api_key", "API key of the chat endpoint.");
-        integer("generation.max_tokens", "Maximum tokens of a generated answer.", 800, 1, 32000);
+        integer("generation.max_tokens", "Maximum tokens of a generated answer.", 800, 1, 8192);
 
         add(
                 "malware.required",

@@ -68,6 +68,7 @@ public final class SearchService {
     private final Database control;
     private final Signer signer;
     private final AnswerModel answerer;
+    private final AnswerSettings answerSettings;
     private final Clock clock;
     private final io.frostbyte.server.index.IndexGenerations generations;
     private final Uuid7 ids;
@@ -81,6 +82,7 @@ public final class SearchService {
             Database control,
             Signer signer,
             AnswerModel answerer,
+            AnswerSettings answerSettings,
             Clock clock,
             io.frostbyte.server.index.IndexGenerations generations,
             io.micrometer.core.instrument.MeterRegistry meters) {
@@ -92,6 +94,7 @@ public final class SearchService {
         this.control = requireNonNull(control, "control is null");
         this.signer = requireNonNull(signer, "signer is null");
         this.answerer = requireNonNull(answerer, "answerer is null");
+        this.answerSettings = requireNonNull(answerSettings, "answerSettings is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.generations = requireNonNull(generations, "generations is null");
         this.ids = new Uuid7(clock);
@@ -317,7 +320,7 @@ public final class SearchService {
         try {
             String draft = retrieved.isEmpty()
                     ? ""
-                    : answerer.answer(new AnswerRequest(query.queryText(), retrieved, AnswerSettings.DEFAULTS));
+                    : answerer.answer(new AnswerRequest(query.queryText(), retrieved, answerSettings));
             Set<String> proven = new LinkedHashSet<>();
             proofChunks.forEach(chunk -> proven.add(chunk.chunkId()));
             CheckedAnswer checked = CiteOnlyCheck.apply(draft, proven, suppress);

@@ -210,6 +210,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void a_key_whose_feature_is_not_built_stops_start_up_unless_it_is_left_at_its_default() {
+        assertThatThrownBy(() -> load(Map.of("FROSTBYTE_AUDIT__RETENTION_DAYS", "90")))
+                .hasMessageContaining("'audit.retention_days' must be left at its default (2555): this build does not"
+                        + " apply it; audit events are kept");
+        assertThatThrownBy(() -> load(Map.of("FROSTBYTE_PROVISIONING__PROVISIONER", "hetzner")))
+                .hasMessageContaining("'provisioning.provisioner' must be left at its default (local)");
+        assertThatThrownBy(() -> load(Map.of("FROSTBYTE_AUDIT__CHECKPOINT_SINK", "s3://audit/checkpoints")))
+                .hasMessageContaining("'audit.checkpoint_sink' must be left at its default (unset)")
+                .hasMessageNotContaining("s3://audit");
+
+        EffectiveConfig config =
+                load(Map.of("FROSTBYTE_AUDIT__RETENTION_DAYS", "2555", "FROSTBYTE_PROVISIONING__PROVISIONER", "local"));
+        assertThat(config.integer("audit.retention_days")).isEqualTo(2555);
+        assertThat(ConfigSchema.NOT_APPLIED.keySet())
+                .allSatisfy(key -> assertThat(ConfigSchema.key(key)).as(key).isPresent());
+    }
+
+    @Test
     void scaled_without_an_external_database_fails() {
         assertThatThrownBy(() -> load(Map.of("FROSTBYTE_SHAPE", "scaled")))
                 .hasMessageContaining("'db.url' must be set: the scaled shape needs an external PostgreSQL");

@@ -2,6 +2,7 @@ package io.frostbyte.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.frostbyte.core.answer.AnswerSettings;
 import io.frostbyte.core.document.ParseLimits;
 import io.frostbyte.server.config.ConfigLoader;
 import io.frostbyte.server.config.EffectiveConfig;
@@ -10,8 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The node parses with the {@code parse.*} limits of its configuration (spec/02 §2.1: all configurable). */
-class ParseLimitsConfigTest {
+/** Settings the node builds from its configuration: the parse limits (spec/02 §2.1: all configurable), answers. */
+class NodeSettingsTest {
     private static EffectiveConfig load(Map<String, String> environment) {
         return ConfigLoader.load(Optional.empty(), environment);
     }
@@ -34,5 +35,12 @@ class ParseLimitsConfigTest {
                 "FROSTBYTE_MALWARE__STREAM_MAX_MB", "16")));
 
         assertThat(limits).isEqualTo(new ParseLimits(16L * 1024 * 1024, 3, 5000, 2, 4, 60, Duration.ofSeconds(7), 9));
+    }
+
+    @Test
+    void a_generated_answer_gets_at_most_the_configured_tokens() {
+        assertThat(FrostbyteNode.answerSettings(load(Map.of())).maxTokens()).isEqualTo(800);
+        assertThat(FrostbyteNode.answerSettings(load(Map.of("FROSTBYTE_GENERATION__MAX_TOKENS", "256"))))
+                .isEqualTo(new AnswerSettings(256, AnswerSettings.DEFAULTS.maxSentences()));
     }
 }
