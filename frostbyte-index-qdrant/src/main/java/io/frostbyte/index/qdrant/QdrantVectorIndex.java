@@ -97,14 +97,21 @@ public final class QdrantVectorIndex implements VectorIndex {
     public static QdrantClient client(URI url, Optional<String> apiKey) {
         requireNonNull(url, "url is null");
         requireNonNull(apiKey, "apiKey is null");
-        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") || url.getHost() == null) {
+        if (!isGrpcUrl(url)) {
             throw new IllegalArgumentException("a Qdrant URL is http://host[:port] or https://host[:port]");
         }
         QdrantGrpcClient.Builder grpc = QdrantGrpcClient.newBuilder(
-                url.getHost(), url.getPort() < 0 ? DEFAULT_GRPC_PORT : url.getPort(), scheme.equals("https"));
+                url.getHost(),
+                url.getPort() < 0 ? DEFAULT_GRPC_PORT : url.getPort(),
+                url.getScheme().equalsIgnoreCase("https"));
         apiKey.ifPresent(grpc::withApiKey);
         return new QdrantClient(grpc.build());
+    }
+
+    /** Whether {@link #client} accepts {@code url}: an http or https URL (any case) with a host. */
+    public static boolean isGrpcUrl(URI url) {
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        return (scheme.equals("http") || scheme.equals("https")) && url.getHost() != null;
     }
 
     /** Uses {@code client} (the caller closes it) with {@code timeout} per call. */

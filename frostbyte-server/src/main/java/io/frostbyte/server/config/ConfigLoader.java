@@ -339,7 +339,7 @@ public final class ConfigLoader {
             errors.add(new ErrorDetail("index.qdrant.url", null, "required when index.kind is qdrant"));
         }
         config.optionalString("index.qdrant.url").ifPresent(url -> {
-            if (!httpUrlWithHost(url)) {
+            if (!qdrantUrl(url)) {
                 errors.add(new ErrorDetail(
                         "index.qdrant.url", null, "Qdrant's gRPC endpoint: http://host[:port] or https://host[:port]"));
             }
@@ -395,11 +395,10 @@ public final class ConfigLoader {
         return new FrostbyteException(ErrorCode.CONFIG_INVALID, message.toString(), errors);
     }
 
-    private static boolean httpUrlWithHost(String url) {
+    /** Whether the Qdrant adapter accepts {@code url} (checked here so a bad one stops start-up naming the key). */
+    private static boolean qdrantUrl(String url) {
         try {
-            java.net.URI uri = new java.net.URI(url);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-            return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null;
+            return io.frostbyte.index.qdrant.QdrantVectorIndex.isGrpcUrl(new java.net.URI(url));
         } catch (java.net.URISyntaxException e) {
             return false;
         }
